@@ -1,0 +1,24 @@
+@{
+    RootModule           = 'Pixelcut.TryOn.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '3f0d6f51-7a7c-4c52-9a53-5b1f0f4c2e71'
+    Author               = 'Pixelcut.TryOn contributors'
+    CompanyName          = 'Pixelcut.TryOn contributors'
+    Copyright            = '(c) Pixelcut.TryOn contributors. MIT License.'
+    Description          = 'Manage Pixelcut Try On jobs (virtual garment try-on renders) from PowerShell: cancel pending or running jobs in bulk, safely, at the API''s rate limit.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FormatsToProcess     = @('Pixelcut.TryOn.format.ps1xml')
+    CmdletsToExport      = @('Stop-PixelcutTryOnJob')
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Pixelcut', 'TryOn', 'VirtualTryOn', 'REST', 'API', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ProjectUri   = 'https://github.com/pixelcut-tryon/Pixelcut.TryOn'
+            ReleaseNotes = 'First release: Stop-PixelcutTryOnJob.'
+        }
+    }
+}

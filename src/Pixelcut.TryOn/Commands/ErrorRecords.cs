@@ -1,0 +1,18 @@
+using System.Management.Automation;
+
+namespace Pixelcut.TryOn.Commands
+{
+    /// <summary>Builds every error record the module writes, from the one error table.</summary>
+    internal static class ErrorRecords
+    {
+        public static ErrorRecord For(Failure failure)
+        {
+            var rule = ErrorTable.For(failure.Kind);
+            var exception = ErrorTable.ToException(failure);
+            return new ErrorRecord(exception, failure.Kind.ToString(), rule.Category, failure.JobId)
+            {
+                ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = rule.RecommendedAction },
+            };
+        }
+    }
+}

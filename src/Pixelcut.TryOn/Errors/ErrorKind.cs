@@ -1,0 +1,21 @@
+namespace Pixelcut.TryOn
+{
+    /// <summary>Every failure the module reports; the name is the error id scripts match on.</summary>
+    public enum ErrorKind
+    {
+        InvalidJobId,
+        InputWithoutJobId,
+        ApiKeyMissing,
+        InsecureBaseUri,
+        InvalidSetting,
+        InvalidAuthToken,
+        InsufficientCredits,
+        JobNotFound,
+        JobFinished,
+        RateLimitExceeded,
+        ServerError,
+        UnexpectedResponse,
+        ConnectionFailed,
+        RequestTimedOut,
+    }
+}

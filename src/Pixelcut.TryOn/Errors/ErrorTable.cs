@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+
+namespace Pixelcut.TryOn
+{
+    /// <summary>
+    /// The one table of outcomes: which answer is which failure, and what each failure is called,
+    /// how bad it is, how it reads and what the user should do next.
+    /// </summary>
+    public static class ErrorTable
+    {
+        public sealed class Rule
+        {
+            internal Rule(ErrorCategory category, bool terminating, Func<Failure, string> describe, string recommendedAction,
+                Func<string, Failure, Exception?, PixelcutApiException> create)
+            {
+                Category = category;
+                Terminating = terminating;
+                Describe = describe;
+                RecommendedAction = recommendedAction;
+                Create = create;
+            }
+
+            public ErrorCategory Category { get; }
+
+            /// <summary>True when the failure dooms every later job too, so the command stops.</summary>
+            public bool Terminating { get; }
+
+            public Func<Failure, string> Describe { get; }
+            public string RecommendedAction { get; }
+            internal Func<string, Failure, Exception?, PixelcutApiException> Create { get; }
+        }
+
+        private static readonly Dictionary<ErrorKind, Rule> Rules = new Dictionary<ErrorKind, Rule>
+        {
+            [ErrorKind.InvalidJobId] = new Rule(ErrorCategory.InvalidArgument, false,
+                f => $"'{Printable(f.JobId)}' is not a job id: {f.Detail}.",
+                "Pass the job id exactly as Pixelcut returned it when the job was submitted.",
+                (m, f, e) => new PixelcutConfigurationException(m, f, e)),
+            [ErrorKind.InputWithoutJobId] = new Rule(ErrorCategory.InvalidArgument, false,
+                f => $"The input object has no JobId, job_id or Id property ({f.Detail}), so nothing was sent for it.",
+                "Pipe job id strings, or objects with a JobId, job_id or Id property (such as Import-Csv rows).",
+                (m, f, e) => new PixelcutConfigurationException(m, f, e)),
+            [ErrorKind.ApiKeyMissing] = new Rule(ErrorCategory.AuthenticationError, true,
+                f => "No Pixelcut API key was given.",
+                "Pass -ApiKey (a SecureString), run Connect-Pixelcut, or set the PIXELCUT_API_KEY environment variable.",
+                (m, f, e) => new PixelcutAuthenticationException(m, f, e)),
+            [ErrorKind.InsecureBaseUri] = new Rule(ErrorCategory.SecurityError, true,
+                f => $"The base URI '{f.Detail}' uses plain http, which would send the API key unencrypted.",
+                "Use an https:// base URI; http:// is accepted only for loopback addresses.",
+                (m, f, e) => new PixelcutConfigurationException(m, f, e)),
+            [ErrorKind.InvalidSetting] = new Rule(ErrorCategory.InvalidArgument, true,
+                f => $"{f.Detail}.",
+                "Correct or remove the environment variable named in the message.",
+                (m, f, e) => new PixelcutConfigurationException(m, f, e)),
+            [ErrorKind.InvalidAuthToken] = new Rule(ErrorCategory.AuthenticationError, true,
+                f => $"Pixelcut rejected the API key ({StatusAndCode(f)}): {f.Detail}.",
+                "Check the key given by -ApiKey, Connect-Pixelcut or PIXELCUT_API_KEY; create a new key in your Pixelcut account if it was revoked.",
+                (m, f, e) => new PixelcutAuthenticationException(m, f, e)),
+            [ErrorKind.InsufficientCredits] = new Rule(ErrorCategory.QuotaExceeded, true,
+                f => $"The Pixelcut account has no API credits left ({StatusAndCode(f)}): {f.Detail}.",
+                "Add credits to the Pixelcut account, then run the command again for the jobs that were not processed.",
+                (m, f, e) => new PixelcutApiException(m, f, e)),
+            [ErrorKind.JobNotFound] = new Rule(ErrorCategory.ObjectNotFound, false,
+                f => $"Job '{Printable(f.JobId)}' was not found ({StatusAndCode(f)}): {f.Detail}.",
+                "Check the job id; jobs submitted with another account's API key are not visible to this one.",
+                (m, f, e) => new PixelcutJobNotFoundException(m, f, e)),
+            [ErrorKind.JobFinished] = new Rule(ErrorCategory.InvalidOperation, false,
+                f => $"Job '{Printable(f.JobId)}' has already finished and cannot be cancelled ({StatusAndCode(f)}).",
+                "Nothing to cancel; run Get-PixelcutTryOnJob to see how the job ended.",
+                (m, f, e) => new PixelcutJobFinishedException(m, f, e)),
+            [ErrorKind.RateLimitExceeded] = new Rule(ErrorCategory.LimitsExceeded, false,
+                f => $"Pixelcut rate-limited the request for job '{Printable(f.JobId)}' ({StatusAndCode(f)}) after {f.Attempts} attempt(s).",
+                "Run the command again for this job, or lower -ThrottleLimit or PIXELCUT_REQUESTS_PER_SECOND.",
+                (m, f, e) => new PixelcutRateLimitException(m, f, e)),
+            [ErrorKind.ServerError] = new Rule(ErrorCategory.ResourceUnavailable, false,
+                f => $"Pixelcut failed on job '{Printable(f.JobId)}' ({StatusAndCode(f)}) after {f.Attempts} attempt(s): {f.Detail}.",
+                "Run the command again for this job later; it may still be pending or running.",
+                (m, f, e) => new PixelcutServerException(m, f, e)),
+            [ErrorKind.UnexpectedResponse] = new Rule(ErrorCategory.InvalidResult, false,
+                f => $"Pixelcut gave an answer the module cannot use for job '{Printable(f.JobId)}' ({StatusAndCode(f)}): {f.Detail}.",
+                "Check that the base URI points at the Pixelcut API, then run the command again for this job.",
+                (m, f, e) => new PixelcutApiException(m, f, e)),
+            [ErrorKind.ConnectionFailed] = new Rule(ErrorCategory.ConnectionError, false,
+                f => $"No answer from Pixelcut for job '{Printable(f.JobId)}' after {f.Attempts} attempt(s): {f.Detail}.",
+                "Check network access to the base URI (proxy, firewall, DNS), then run the command again for this job.",
+                (m, f, e) => new PixelcutConnectionException(m, f, e)),
+            [ErrorKind.RequestTimedOut] = new Rule(ErrorCategory.OperationTimeout, false,
+                f => $"Pixelcut did not answer in time for job '{Printable(f.JobId)}' after {f.Attempts} attempt(s): {f.Detail}.",
+                "Run the command again for this job, or allow more time with -TimeoutSec.",
+                (m, f, e) => new PixelcutConnectionException(m, f, e)),
+        };
+
+        public static Rule For(ErrorKind kind) => Rules[kind];
+
+        /// <summary>Which failure an HTTP answer other than 200 is.</summary>
+        public static ErrorKind Classify(int statusCode)
+        {
+            switch (statusCode)
+            {
+                case 401: return ErrorKind.InvalidAuthToken;
+                case 403: return ErrorKind.InsufficientCredits;
+                case 404: return ErrorKind.JobNotFound;
+                case 409: return ErrorKind.JobFinished;
+                case 429: return ErrorKind.RateLimitExceeded;
+                default: return statusCode >= 500 && statusCode <= 599 ? ErrorKind.ServerError : ErrorKind.UnexpectedResponse;
+            }
+        }
+
+        public static PixelcutApiException ToException(Failure failure, Exception? innerException = null)
+        {
+            var rule = For(failure.Kind);
+            return rule.Create(rule.Describe(failure), failure, innerException);
+        }
+
+        private static string StatusAndCode(Failure f) =>
+            string.IsNullOrEmpty(f.ErrorCode) ? f.StatusCode.ToString() : $"{f.StatusCode} {f.ErrorCode}";
+
+        /// <summary>Shows control characters as escapes so a hostile id cannot rewrite the console.</summary>
+        internal static string Printable(string? text)
+        {
+            if (text == null) return string.Empty;
+            var builder = new System.Text.StringBuilder(text.Length);
+            foreach (var c in text)
+            {
+                if (char.IsControl(c)) builder.Append("\\u").Append(((int)c).ToString("x4"));
+                else builder.Append(c);
+            }
+            return builder.ToString();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace Pixelcut.TryOn
+{
+    /// <summary>What went wrong for one job, before it becomes an exception.</summary>
+    public sealed class Failure
+    {
+        public Failure(ErrorKind kind, string? jobId, int statusCode = 0, string? errorCode = null, string? detail = null, int attempts = 1)
+        {
+            Kind = kind;
+            JobId = jobId;
+            StatusCode = statusCode;
+            ErrorCode = errorCode;
+            Detail = detail;
+            Attempts = attempts;
+        }
+
+        public ErrorKind Kind { get; }
+        public string? JobId { get; }
+        public int StatusCode { get; }
+        public string? ErrorCode { get; }
+        /// <summary>The server's own text, or what the transport said when no answer came.</summary>
+        public string? Detail { get; }
+        public int Attempts { get; }
+
+        public Failure WithAttempts(int attempts) => new Failure(Kind, JobId, StatusCode, ErrorCode, Detail, attempts);
+    }
+}

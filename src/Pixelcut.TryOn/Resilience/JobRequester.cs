@@ -1,0 +1,74 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using Pixelcut.TryOn.Api;
+
+namespace Pixelcut.TryOn.Resilience
+{
+    /// <summary>
+    /// Sends one job's request until it succeeds or the retry policy gives up: every attempt waits
+    /// for the key's pacer first, and every wait takes the caller's cancellation.
+    /// </summary>
+    internal sealed class JobRequester
+    {
+        private readonly PixelcutHttp _http;
+        private readonly RetryPolicy _policy;
+        private readonly RequestPacer _pacer;
+        private readonly IClock _clock;
+        private readonly TimeSpan _timeout;
+        private int _throttledCount;
+
+        public JobRequester(PixelcutHttp http, RetryPolicy policy, RequestPacer pacer, IClock clock, TimeSpan timeout)
+        {
+            _http = http;
+            _policy = policy;
+            _pacer = pacer;
+            _clock = clock;
+            _timeout = timeout;
+        }
+
+        /// <summary>Requests answered 429 so far, retried or not.</summary>
+        public int ThrottledCount => Volatile.Read(ref _throttledCount);
+
+        public async Task<JobResult<IReadOnlyDictionary<string, object?>>> SendAsync(HttpMethod method, string jobId, string path,
+            CancellationToken cancellation)
+        {
+            var trace = new List<string>();
+            var earlierMayHaveLanded = false;
+            for (var attempt = 1; ; attempt++)
+            {
+                await _pacer.WaitTurnAsync(cancellation).ConfigureAwait(false);
+                var result = await _http.SendAsync(method, jobId, path, _timeout, trace.Add, cancellation).ConfigureAwait(false);
+                if (result.Failure == null)
+                {
+                    _pacer.OnAccepted();
+                    return new JobResult<IReadOnlyDictionary<string, object?>>(jobId, result.Body, null, trace, earlierMayHaveLanded);
+                }
+
+                if (result.Failure.Kind == ErrorKind.RateLimitExceeded)
+                {
+                    _pacer.OnThrottled();
+                    Interlocked.Increment(ref _throttledCount);
+                }
+
+                var decision = _policy.Decide(attempt, result.Failure, result.RetryAfter);
+                if (decision.Delay == null)
+                {
+                    if (RetryPolicy.IsRetryable(result.Failure)) trace.Add($"Not retrying job '{ErrorTable.Printable(jobId)}': {decision.Reason}.");
+                    return new JobResult<IReadOnlyDictionary<string, object?>>(jobId, null, result.Failure.WithAttempts(attempt), trace, earlierMayHaveLanded);
+                }
+
+                trace.Add($"{Describe(result.Failure)}, retrying in {decision.Delay.Value.TotalSeconds:0.0} s, attempt {attempt + 1} of {_policy.MaxRetryCount + 1}");
+                earlierMayHaveLanded |= result.MayHaveReachedServer;
+                await _clock.Delay(decision.Delay.Value, cancellation).ConfigureAwait(false);
+            }
+        }
+
+        private static string Describe(Failure failure) =>
+            failure.StatusCode == 0
+                ? failure.Kind == ErrorKind.RequestTimedOut ? "timed out" : "connection failed"
+                : $"{failure.StatusCode} {failure.ErrorCode}".TrimEnd();
+    }
+}

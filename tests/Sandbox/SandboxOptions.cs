@@ -1,0 +1,36 @@
+namespace Pixelcut.Sandbox;
+
+/// <summary>How the stand-in API behaves; every value can be changed later through /_sandbox/settings.</summary>
+public sealed class SandboxOptions
+{
+    public const string DefaultApiKey = "sk_sandbox_valid";
+    public const string DefaultNoCreditsKey = "sk_sandbox_no_credits";
+
+    public int Port { get; set; }
+    public string ApiKey { get; set; } = DefaultApiKey;
+    public string NoCreditsKey { get; set; } = DefaultNoCreditsKey;
+
+    /// <summary>Added to every API answer.</summary>
+    public int LatencyMs { get; set; }
+
+    /// <summary>Requests per second the account may make before 429; 0 for no limit.</summary>
+    public double RateLimit { get; set; }
+
+    public static SandboxOptions FromArgs(string[] args)
+    {
+        var options = new SandboxOptions();
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            var value = args[i + 1];
+            switch (args[i])
+            {
+                case "--port": options.Port = int.Parse(value); break;
+                case "--api-key": options.ApiKey = value; break;
+                case "--latency-ms": options.LatencyMs = int.Parse(value); break;
+                case "--rate-limit": options.RateLimit = double.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --port, --api-key, --latency-ms, --rate-limit.");
+            }
+        }
+        return options;
+    }
+}

@@ -1,0 +1,212 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Pixelcut.Sandbox;
+
+/// <summary>
+/// A local stand-in for the Pixelcut Try On API: the documented cancel and status contract,
+/// scripted faults per job, and a log of what reached the wire. Control endpoints live under /_sandbox.
+/// </summary>
+public sealed class SandboxServer : IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+    private readonly WebApplication _app;
+
+    private SandboxServer(WebApplication app, SandboxState state, Uri baseUri)
+    {
+        _app = app;
+        State = state;
+        BaseUri = baseUri;
+    }
+
+    public Uri BaseUri { get; }
+    public SandboxState State { get; }
+
+    public static async Task<SandboxServer> StartAsync(SandboxOptions options)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
+        var app = builder.Build();
+        var state = new SandboxState(options);
+        MapControl(app, state);
+        app.Map("{**path}", (HttpContext context) => HandleApiAsync(context, state));
+        await app.StartAsync();
+        var address = app.Urls.First();
+        return new SandboxServer(app, state, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    public sealed record JobSetup(string Id, string? Status, string? ErrorCode, string[]? Faults);
+    public sealed record Settings(int? LatencyMs, double? RateLimit);
+
+    private static void MapControl(WebApplication app, SandboxState state)
+    {
+        app.MapPost("/_sandbox/reset", () => { state.Reset(); return Results.Ok(); });
+        app.MapPost("/_sandbox/jobs", (JobSetup[] jobs) =>
+        {
+            foreach (var setup in jobs)
+            {
+                var job = new SandboxJob { Id = setup.Id, Status = setup.Status ?? "pending", ErrorCode = setup.ErrorCode };
+                if (job.Status == "completed") job.ResultUrl = $"https://assets.example.test/{Uri.EscapeDataString(setup.Id)}.jpg";
+                foreach (var fault in setup.Faults ?? []) job.Faults.Enqueue(fault);
+                state.Jobs[setup.Id] = job;
+            }
+            return Results.Ok(new { count = jobs.Length });
+        });
+        app.MapGet("/_sandbox/jobs", () => state.Jobs.Values.Select(job => new
+        {
+            id = job.Id, status = job.Status, errorCode = job.ErrorCode, cancelCount = job.CancelCount, faultsLeft = job.Faults.Count,
+        }));
+        app.MapGet("/_sandbox/log", () => state.Log.ToArray());
+        app.MapPost("/_sandbox/settings", (Settings settings) =>
+        {
+            if (settings.LatencyMs.HasValue) state.Options.LatencyMs = settings.LatencyMs.Value;
+            if (settings.RateLimit.HasValue) state.Options.RateLimit = settings.RateLimit.Value;
+            return Results.Ok(state.Options);
+        });
+    }
+
+    /// <summary>Everything outside /_sandbox is the API. The path is read raw, as it reached the wire.</summary>
+    private static async Task HandleApiAsync(HttpContext context, SandboxState state)
+    {
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
+        var route = ApiRoute.Parse(context.Request.Method, rawTarget);
+        var keyAccepted = context.Request.Headers["X-API-KEY"] == state.Options.ApiKey;
+        var status = 0;
+        try
+        {
+            status = await AnswerAsync(context, state, route);
+        }
+        finally
+        {
+            state.Log.Enqueue(new LogEntry(context.Request.Method, rawTarget, route.JobId, keyAccepted, status, DateTimeOffset.UtcNow));
+        }
+    }
+
+    /// <summary>Answers one API request and returns the status sent (0 when the connection was dropped).</summary>
+    private static async Task<int> AnswerAsync(HttpContext context, SandboxState state, ApiRoute route)
+    {
+        var aborted = context.RequestAborted;
+        if (state.Options.LatencyMs > 0) await Task.Delay(state.Options.LatencyMs, aborted);
+
+        var key = context.Request.Headers["X-API-KEY"].ToString();
+        if (key == state.Options.NoCreditsKey)
+            return await Error(context, 403, "Insufficient API credits", "insufficient_api_credits");
+        if (key != state.Options.ApiKey)
+            return await Error(context, 401, "API Token not found", "invalid_auth_token");
+        if (!state.TryTakeRateToken())
+            return await Error(context, 429, "Too many requests", "rate_limit_exceeded");
+        if (route.Kind == ApiRouteKind.Unknown)
+            return await Error(context, 404, "No such route", "route_not_found");
+
+        var job = state.Find(route.JobId!);
+        if (job == null) return await Error(context, 404, "Job not found", "not_found");
+
+        if (job.Faults.TryDequeue(out var fault))
+        {
+            var faulted = await ApplyFaultAsync(context, job, route, fault);
+            if (faulted.HasValue) return faulted.Value;
+        }
+
+        return route.Kind == ApiRouteKind.Cancel ? await CancelAsync(context, job) : await StatusAsync(context, job);
+    }
+
+    /// <summary>Plays one scripted fault; null when the fault only delays and the normal answer follows.</summary>
+    private static async Task<int?> ApplyFaultAsync(HttpContext context, SandboxJob job, ApiRoute route, string fault)
+    {
+        var (name, argument) = fault.IndexOf(':') is var colon and >= 0 ? (fault[..colon], fault[(colon + 1)..]) : (fault, "");
+        switch (name)
+        {
+            case "429":
+                return await Error(context, 429, "Too many requests", "rate_limit_exceeded");
+            case "429-retry-after":
+                context.Response.Headers.RetryAfter = argument;
+                return await Error(context, 429, "Too many requests", "rate_limit_exceeded");
+            case "429-retry-after-date":
+                context.Response.Headers.RetryAfter = DateTimeOffset.UtcNow.AddSeconds(int.Parse(argument)).ToString("R", CultureInfo.InvariantCulture);
+                return await Error(context, 429, "Too many requests", "rate_limit_exceeded");
+            case "400":
+                return await Error(context, 400, "Invalid parameter", "invalid_parameter");
+            case "500":
+                return await Text(context, 500, "text/plain", "Internal service error");
+            case "503":
+                return await Error(context, 503, "Service unavailable", "service_unavailable");
+            case "502-html":
+                return await Text(context, 502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>");
+            case "malformed":
+                return await Text(context, 200, "application/json", "{\"message\": \"Job canc");
+            case "drop":
+                context.Abort();
+                return 0;
+            case "cancel-then-drop":
+                if (route.Kind == ApiRouteKind.Cancel) Cancel(job);
+                context.Abort();
+                return 0;
+            case "slow":
+                await Task.Delay(int.Parse(argument), context.RequestAborted);
+                return null;
+            default:
+                return await Text(context, 500, "text/plain", $"Unknown sandbox fault '{fault}'");
+        }
+    }
+
+    private static bool Cancel(SandboxJob job)
+    {
+        lock (job)
+        {
+            if (job.Status is not ("pending" or "running")) return false;
+            job.Status = "failed";
+            job.ErrorCode = "job_cancelled";
+            job.CancelCount++;
+            return true;
+        }
+    }
+
+    private static Task<int> CancelAsync(HttpContext context, SandboxJob job) =>
+        Cancel(job)
+            ? Json(context, 200, new { message = "Job cancelled" })
+            : Error(context, 409, "Job has already finished and cannot be canceled", "job_finished");
+
+    private static Task<int> StatusAsync(HttpContext context, SandboxJob job)
+    {
+        lock (job)
+        {
+            object body = job.Status switch
+            {
+                "completed" => new { job_id = job.Id, status = job.Status, result_url = job.ResultUrl },
+                "failed" => new
+                {
+                    job_id = job.Id, status = job.Status,
+                    error = new { message = job.ErrorCode == "job_cancelled" ? "Job was cancelled" : "Job processing failed", error_code = job.ErrorCode },
+                },
+                _ => new { job_id = job.Id, status = job.Status },
+            };
+            return Json(context, 200, body);
+        }
+    }
+
+    private static Task<int> Error(HttpContext context, int status, string message, string code) =>
+        Json(context, status, new { error = message, error_code = code });
+
+    private static async Task<int> Json(HttpContext context, int status, object body)
+    {
+        context.Response.StatusCode = status;
+        await context.Response.WriteAsJsonAsync(body, JsonOptions);
+        return status;
+    }
+
+    private static async Task<int> Text(HttpContext context, int status, string contentType, string body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = contentType;
+        await context.Response.WriteAsync(body);
+        return status;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+
+namespace Pixelcut.Sandbox;
+
+public sealed class SandboxJob
+{
+    public required string Id { get; init; }
+    public string Status { get; set; } = "pending";
+    public string? ErrorCode { get; set; }
+    public string? ResultUrl { get; set; }
+    public int CancelCount { get; set; }
+
+    /// <summary>Faults still to happen, one per request for this job, in order.</summary>
+    public ConcurrentQueue<string> Faults { get; } = new();
+}
+
+public sealed record LogEntry(string Method, string RawTarget, string? JobId, bool KeyAccepted, int Status, DateTimeOffset At);
+
+/// <summary>The jobs, the request log and the account's rate limit.</summary>
+public sealed class SandboxState
+{
+    /// <summary>Ids with this prefix are pending jobs the first time they are seen, for large batches.</summary>
+    public const string AutoJobPrefix = "auto-";
+
+    private readonly object _bucketGate = new();
+    private double _tokens;
+    private DateTimeOffset _lastRefill = DateTimeOffset.UtcNow;
+
+    public SandboxState(SandboxOptions options)
+    {
+        Options = options;
+        _tokens = BurstSize;
+    }
+
+    public SandboxOptions Options { get; }
+    public ConcurrentDictionary<string, SandboxJob> Jobs { get; } = new(StringComparer.Ordinal);
+    public ConcurrentQueue<LogEntry> Log { get; } = new();
+
+    public SandboxJob? Find(string id) =>
+        Jobs.TryGetValue(id, out var job) ? job
+        : id.StartsWith(AutoJobPrefix, StringComparison.Ordinal) ? Jobs.GetOrAdd(id, key => new SandboxJob { Id = key })
+        : null;
+
+    public void Reset()
+    {
+        Jobs.Clear();
+        Log.Clear();
+        lock (_bucketGate) _tokens = BurstSize;
+    }
+
+    // A fifth of a second's worth of requests may come at once, as real rate limiters allow some burst.
+    private double BurstSize => Math.Max(1, Options.RateLimit / 5);
+
+    /// <summary>Takes one request from the account's token bucket; false when the limit is exceeded.</summary>
+    public bool TryTakeRateToken()
+    {
+        if (Options.RateLimit <= 0) return true;
+        lock (_bucketGate)
+        {
+            var now = DateTimeOffset.UtcNow;
+            _tokens = Math.Min(BurstSize, _tokens + (now - _lastRefill).TotalSeconds * Options.RateLimit);
+            _lastRefill = now;
+            if (_tokens < 1) return false;
+            _tokens -= 1;
+            return true;
+        }
+    }
+}
