@@ -18,7 +18,7 @@ namespace Pixelcut.TryOn
 
         internal static CancelledJob? Read(string jobId, IReadOnlyDictionary<string, object?> body)
         {
-            var message = Api.Json.GetString(body, "message");
+            var message = Api.JsonBody.GetString(body, "message");
             return message == null ? null : new CancelledJob(jobId, message);
         }
     }

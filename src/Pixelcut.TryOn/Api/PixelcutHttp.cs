@@ -54,18 +54,18 @@ namespace Pixelcut.TryOn.Api
                         return Interpret(jobId, status, body, RetryAfter(response.Headers.RetryAfter));
                     }
                 }
-                catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+                catch (OperationCanceledException e) when (!cancellation.IsCancellationRequested)
                 {
                     trace($"{method} {uri.AbsolutePath} -> no answer within {timeout.TotalSeconds:0.#} s");
                     return Attempt.Failed(
-                        new Failure(ErrorKind.RequestTimedOut, jobId, detail: $"no answer within {timeout.TotalSeconds:0.#} s"),
+                        new Failure(ErrorKind.RequestTimedOut, jobId, detail: $"no answer within {timeout.TotalSeconds:0.#} s", cause: e),
                         mayHaveReachedServer: true);
                 }
                 catch (Exception e) when (e is HttpRequestException || e is IOException)
                 {
                     var detail = Innermost(e).Message.TrimEnd('.');
                     trace($"{method} {uri.AbsolutePath} -> failed: {detail} ({watch.ElapsedMilliseconds} ms)");
-                    return Attempt.Failed(new Failure(ErrorKind.ConnectionFailed, jobId, detail: detail), mayHaveReachedServer: true);
+                    return Attempt.Failed(new Failure(ErrorKind.ConnectionFailed, jobId, detail: detail, cause: e), mayHaveReachedServer: true);
                 }
             }
         }
@@ -73,7 +73,7 @@ namespace Pixelcut.TryOn.Api
         /// <summary>What an answer means: a 200 with a JSON object succeeds, everything else is a failure from the table.</summary>
         internal static Attempt Interpret(string jobId, int status, string body, TimeSpan? retryAfter)
         {
-            var json = Json.TryParseObject(body);
+            var json = JsonBody.TryParseObject(body);
             if (status == 200)
             {
                 return json != null
@@ -82,8 +82,8 @@ namespace Pixelcut.TryOn.Api
             }
 
             var kind = ErrorTable.Classify(status);
-            var detail = Json.GetString(json, "error") ?? (string.IsNullOrWhiteSpace(body) ? "no body" : Snippet(body));
-            var failure = new Failure(kind, jobId, status, Json.GetString(json, "error_code"), detail);
+            var detail = JsonBody.GetString(json, "error") ?? (string.IsNullOrWhiteSpace(body) ? "no body" : Snippet(body));
+            var failure = new Failure(kind, jobId, status, JsonBody.GetString(json, "error_code"), detail);
             return Attempt.Failed(failure, retryAfter, mayHaveReachedServer: status >= 500);
         }
 

@@ -34,15 +34,15 @@ namespace Pixelcut.TryOn
         /// <summary>Reads a status body; null when it has no status at all.</summary>
         internal static TryOnJob? Read(string requestedJobId, IReadOnlyDictionary<string, object?> body)
         {
-            var status = Api.Json.GetString(body, "status");
+            var status = Api.JsonBody.GetString(body, "status");
             if (string.IsNullOrEmpty(status)) return null;
-            var error = Api.Json.GetObject(body, "error");
+            var error = Api.JsonBody.GetObject(body, "error");
             return new TryOnJob(
-                Api.Json.GetString(body, "job_id") ?? requestedJobId,
+                Api.JsonBody.GetString(body, "job_id") ?? requestedJobId,
                 KnownStatus(status!),
-                Api.Json.GetString(body, "result_url"),
-                Api.Json.GetString(error, "error_code"),
-                Api.Json.GetString(error, "message"));
+                Api.JsonBody.GetString(body, "result_url"),
+                Api.JsonBody.GetString(error, "error_code"),
+                Api.JsonBody.GetString(error, "message"));
         }
 
         private static string KnownStatus(string status)

@@ -108,10 +108,10 @@ namespace Pixelcut.TryOn
             }
         }
 
-        public static PixelcutApiException ToException(Failure failure, Exception? innerException = null)
+        public static PixelcutApiException ToException(Failure failure)
         {
             var rule = For(failure.Kind);
-            return rule.Create(rule.Describe(failure), failure, innerException);
+            return rule.Create(rule.Describe(failure), failure, failure.Cause);
         }
 
         private static string StatusAndCode(Failure f) =>

@@ -1,9 +1,12 @@
+using System;
+
 namespace Pixelcut.TryOn
 {
     /// <summary>What went wrong for one job, before it becomes an exception.</summary>
     public sealed class Failure
     {
-        public Failure(ErrorKind kind, string? jobId, int statusCode = 0, string? errorCode = null, string? detail = null, int attempts = 1)
+        public Failure(ErrorKind kind, string? jobId, int statusCode = 0, string? errorCode = null, string? detail = null, int attempts = 1,
+            Exception? cause = null)
         {
             Kind = kind;
             JobId = jobId;
@@ -11,6 +14,7 @@ namespace Pixelcut.TryOn
             ErrorCode = errorCode;
             Detail = detail;
             Attempts = attempts;
+            Cause = cause;
         }
 
         public ErrorKind Kind { get; }
@@ -21,6 +25,9 @@ namespace Pixelcut.TryOn
         public string? Detail { get; }
         public int Attempts { get; }
 
-        public Failure WithAttempts(int attempts) => new Failure(Kind, JobId, StatusCode, ErrorCode, Detail, attempts);
+        /// <summary>The exception behind a failure without an answer, kept as the inner exception.</summary>
+        public Exception? Cause { get; }
+
+        public Failure WithAttempts(int attempts) => new Failure(Kind, JobId, StatusCode, ErrorCode, Detail, attempts, Cause);
     }
 }

@@ -10,18 +10,18 @@ namespace Pixelcut.TryOn.Api
     /// binary modules that bundle one collide with the copies other modules have already loaded.
     /// Objects read as dictionaries, arrays as lists, numbers as double.
     /// </summary>
-    internal sealed class Json
+    internal sealed class JsonBody
     {
         private readonly string _text;
         private int _position;
 
-        private Json(string text) => _text = text;
+        private JsonBody(string text) => _text = text;
 
         /// <summary>Reads a whole JSON object; null when the text is not one.</summary>
         public static IReadOnlyDictionary<string, object?>? TryParseObject(string? text)
         {
             if (string.IsNullOrWhiteSpace(text)) return null;
-            var reader = new Json(text!);
+            var reader = new JsonBody(text!);
             try
             {
                 reader.SkipWhitespace();
