@@ -80,7 +80,19 @@ namespace Pixelcut.TryOn.Commands
             _watch.Start();
         }
 
-        protected override void ProcessRecord()
+        protected override void ProcessRecord() => StopOnCancellation(ProcessJobIds);
+
+        protected override void EndProcessing() => StopOnCancellation(Finish);
+
+        protected override void StopProcessing() => _stop.Cancel();
+
+        public void Dispose()
+        {
+            // Leaving early (a terminating error, -ErrorAction Stop) must not leave requests running.
+            _stop.Cancel();
+        }
+
+        private void ProcessJobIds()
         {
             if (_totalKnown) _total += JobId.Length;
             foreach (var jobId in JobId)
@@ -102,11 +114,11 @@ namespace Pixelcut.TryOn.Commands
             }
         }
 
-        protected override void EndProcessing()
+        private void Finish()
         {
             if (_dispatcher != null)
             {
-                while (_dispatcher.Pending > 0) WriteResult(TakeOldest(_dispatcher));
+                while (_dispatcher.Pending > 0) WriteResult(_dispatcher.TakeOldest());
             }
             if (_progressShown)
             {
@@ -115,16 +127,20 @@ namespace Pixelcut.TryOn.Commands
             var throttled = _requester?.ThrottledCount ?? 0;
             if (throttled > 0)
             {
-                WriteWarning($"{throttled} request(s) were rate-limited (429) and retried. Lower -ThrottleLimit or {RateVariable} if this persists.");
+                WriteWarning($"{throttled} request(s) were rate-limited (429) and retried. If this persists, lower {RateVariable} or -ThrottleLimit.");
             }
         }
 
-        protected override void StopProcessing() => _stop.Cancel();
-
-        public void Dispose()
+        private void StopOnCancellation(Action work)
         {
-            // Leaving early (a terminating error, -ErrorAction Stop) must not leave requests running.
-            _stop.Cancel();
+            try
+            {
+                work();
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
         }
 
         private void Dispatch(string jobId)
@@ -133,7 +149,7 @@ namespace Pixelcut.TryOn.Commands
             var requester = _requester!;
             dispatcher.Enqueue(cancellation => RunAsync(requester, jobId, cancellation));
             foreach (var ready in dispatcher.TakeReady()) WriteResult(ready);
-            while (dispatcher.IsFull) WriteResult(TakeOldest(dispatcher));
+            while (dispatcher.IsFull) WriteResult(dispatcher.TakeOldest());
         }
 
         /// <summary>Set up on the first job that is really sent, so -WhatIf and bad ids need no key.</summary>
@@ -147,18 +163,6 @@ namespace Pixelcut.TryOn.Commands
             WriteDebug($"Base URI {_baseUri}; API key from {keySource}; {rate.ToString(CultureInfo.InvariantCulture)} requests/s; " +
                 $"throttle limit {ThrottleLimit}; {MaxRetryCount} retries; {TimeoutSec} s per attempt.");
             return new OrderedDispatcher<JobResult<TResult>>(ThrottleLimit, _stop.Token);
-        }
-
-        private JobResult<TResult> TakeOldest(OrderedDispatcher<JobResult<TResult>> dispatcher)
-        {
-            try
-            {
-                return dispatcher.TakeOldest();
-            }
-            catch (OperationCanceledException)
-            {
-                throw new PipelineStoppedException();
-            }
         }
 
         private void WriteResult(JobResult<TResult> result)

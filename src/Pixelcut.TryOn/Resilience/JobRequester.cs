@@ -20,6 +20,9 @@ namespace Pixelcut.TryOn.Resilience
         private readonly TimeSpan _timeout;
         private int _throttledCount;
 
+        // An answer that dooms every later request (a rejected key, no credits): once seen, nothing more is sent.
+        private volatile Failure? _haltedBy;
+
         public JobRequester(PixelcutHttp http, RetryPolicy policy, RequestPacer pacer, IClock clock, TimeSpan timeout)
         {
             _http = http;
@@ -29,7 +32,7 @@ namespace Pixelcut.TryOn.Resilience
             _timeout = timeout;
         }
 
-        /// <summary>Requests answered 429 so far, retried or not.</summary>
+        /// <summary>Requests answered 429 and then tried again.</summary>
         public int ThrottledCount => Volatile.Read(ref _throttledCount);
 
         public async Task<JobResult<IReadOnlyDictionary<string, object?>>> SendAsync(HttpMethod method, string jobId, string path,
@@ -40,6 +43,12 @@ namespace Pixelcut.TryOn.Resilience
             for (var attempt = 1; ; attempt++)
             {
                 await _pacer.WaitTurnAsync(cancellation).ConfigureAwait(false);
+                var haltedBy = _haltedBy;
+                if (haltedBy != null)
+                {
+                    var notSent = new Failure(haltedBy.Kind, jobId, haltedBy.StatusCode, haltedBy.ErrorCode, haltedBy.Detail, attempt - 1);
+                    return new JobResult<IReadOnlyDictionary<string, object?>>(jobId, null, notSent, trace, earlierMayHaveLanded);
+                }
                 var result = await _http.SendAsync(method, jobId, path, _timeout, trace.Add, cancellation).ConfigureAwait(false);
                 if (result.Failure == null)
                 {
@@ -47,11 +56,9 @@ namespace Pixelcut.TryOn.Resilience
                     return new JobResult<IReadOnlyDictionary<string, object?>>(jobId, result.Body, null, trace, earlierMayHaveLanded);
                 }
 
-                if (result.Failure.Kind == ErrorKind.RateLimitExceeded)
-                {
-                    _pacer.OnThrottled();
-                    Interlocked.Increment(ref _throttledCount);
-                }
+                if (ErrorTable.For(result.Failure.Kind).Terminating) _haltedBy = result.Failure;
+                var throttled = result.Failure.Kind == ErrorKind.RateLimitExceeded;
+                if (throttled) _pacer.OnThrottled();
 
                 var decision = _policy.Decide(attempt, result.Failure, result.RetryAfter);
                 if (decision.Delay == null)
@@ -60,6 +67,7 @@ namespace Pixelcut.TryOn.Resilience
                     return new JobResult<IReadOnlyDictionary<string, object?>>(jobId, null, result.Failure.WithAttempts(attempt), trace, earlierMayHaveLanded);
                 }
 
+                if (throttled) Interlocked.Increment(ref _throttledCount);
                 trace.Add($"{Describe(result.Failure)}, retrying in {decision.Delay.Value.TotalSeconds:0.0} s, attempt {attempt + 1} of {_policy.MaxRetryCount + 1}");
                 earlierMayHaveLanded |= result.MayHaveReachedServer;
                 await _clock.Delay(decision.Delay.Value, cancellation).ConfigureAwait(false);

@@ -1,0 +1,123 @@
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates, measures and packages the Pixelcut.TryOn module.
+.DESCRIPTION
+    Build    compiles everything and lays out the loadable module in out/Pixelcut.TryOn.
+    Test     builds, runs the xunit and Pester tests, ends with "Tests: N passed, N failed".
+    Demo     builds and runs a short session against the local stand-in API.
+    Bench    builds and measures bulk cancels against the stand-in API (not a test).
+    Clean    removes build output.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Bench: how many job ids, the stand-in's latency per request, and its rate limit (requests per second).
+    [int] $JobCount = 1000,
+    [int] $LatencyMs = 50,
+    [double] $RateLimit = 100
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$Root = $PSScriptRoot
+$OutDir = Join-Path $Root 'out'
+$ModuleDir = Join-Path $OutDir 'Pixelcut.TryOn'
+$ModuleSource = Join-Path $Root 'src/Pixelcut.TryOn'
+
+function Invoke-Dotnet {
+    & dotnet @args
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Build {
+    Invoke-Dotnet build (Join-Path $Root 'Pixelcut.sln') --configuration $Configuration --nologo --verbosity quiet
+    if (Test-Path $ModuleDir) { Remove-Item $ModuleDir -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $ModuleDir
+    Copy-Item (Join-Path $Root 'Pixelcut.TryOn.psd1') $ModuleDir
+    Copy-Item (Join-Path $ModuleSource "bin/$Configuration/netstandard2.0/Pixelcut.TryOn.dll") $ModuleDir
+    Copy-Item (Join-Path $ModuleSource 'Pixelcut.TryOn.format.ps1xml') $ModuleDir
+    $help = Join-Path $ModuleSource 'en-US'
+    if (Test-Path (Join-Path $help '*')) { Copy-Item $help $ModuleDir -Recurse }
+    Write-Host "Built $ModuleDir"
+}
+
+function Get-PesterModulePath {
+    $packages = $env:NUGET_PACKAGES
+    if (-not $packages) {
+        $line = & dotnet nuget locals global-packages --list
+        $packages = ($line -replace '^global-packages:\s*', '').Trim()
+    }
+    $path = Join-Path $packages 'pester/6.2.0/tools/Pester.psd1'
+    if (-not (Test-Path $path)) { throw "Pester 6.2.0 was not restored to $path." }
+    $path
+}
+
+function Invoke-XunitTests {
+    $results = Join-Path $OutDir 'TestResults'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    & dotnet test (Join-Path $Root 'tests/Pixelcut.TryOn.Tests') --configuration $Configuration --no-build --nologo `
+        --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=normal' --results-directory $results
+    $trx = Join-Path $results 'xunit.trx'
+    if (-not (Test-Path $trx)) { return [pscustomobject]@{ Passed = 0; Failed = 1 } }
+    $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout }
+}
+
+function Invoke-PesterTests {
+    Import-Module (Get-PesterModulePath) -Force
+    $config = New-PesterConfiguration
+    $config.Run.Path = Join-Path $Root 'tests/Pester'
+    $config.Run.PassThru = $true
+    $config.Output.Verbosity = 'Detailed'
+    $result = Invoke-Pester -Configuration $config
+    [pscustomobject]@{
+        Passed = $result.PassedCount
+        Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    Invoke-Dotnet restore (Join-Path $Root 'tests/Tools/Tools.csproj') --verbosity quiet
+    $xunit = Invoke-XunitTests
+    $pester = Invoke-PesterTests
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+    Write-Host "Tests: $passed passed, $failed failed"
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    & (Join-Path $Root 'tests/Demo.ps1') -ModulePath $ModuleDir -Configuration $Configuration
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    & (Join-Path $Root 'tests/Bench.ps1') -ModulePath $ModuleDir -Configuration $Configuration `
+        -JobCount $JobCount -LatencyMs $LatencyMs -RateLimit $RateLimit
+}
+
+function Invoke-Clean {
+    foreach ($path in @($OutDir) + (Get-ChildItem $Root -Recurse -Directory -Include bin, obj | Select-Object -ExpandProperty FullName)) {
+        if (Test-Path $path) { Remove-Item $path -Recurse -Force }
+    }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Bench' { Invoke-Bench }
+    'Clean' { Invoke-Clean }
+}

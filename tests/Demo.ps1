@@ -1,0 +1,46 @@
+<# A short scripted session with the built module against the local stand-in API. Run it through ./build.ps1 Demo. #>
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [string] $Configuration = 'Release'
+)
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot 'Sandbox/Sandbox.psm1') -Force
+Import-Module $ModulePath -Force
+
+function Show-Step([string] $Text) { Write-Host "`nPS> $Text" -ForegroundColor Cyan }
+
+$sandbox = Start-PixelcutSandbox -Configuration $Configuration
+try {
+    $pending = '6ba7b810-9dad-11d1-80b4-00c04fd430c8', '9f3c2a1e-4b7d-4c55-8e0a-2d5f6b7c8d90'
+    $finished = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f'
+    $unknown = '00000000-0000-4000-8000-000000000000'
+    Add-SandboxJob $sandbox -Id $pending
+    Add-SandboxJob $sandbox -Id $finished -Status completed
+    $env:PIXELCUT_API_KEY = $sandbox.ValidApiKey
+    $env:PIXELCUT_BASE_URI = $sandbox.BaseUri
+    Write-Host "Stand-in API at $($sandbox.BaseUri); PIXELCUT_API_KEY and PIXELCUT_BASE_URI point at it."
+
+    Show-Step "'$($pending[0])', '$($pending[1])' | Stop-PixelcutTryOnJob -WhatIf"
+    $pending | Stop-PixelcutTryOnJob -WhatIf
+    Write-Host "Requests the API received: $(@(Get-SandboxLog $sandbox).Count)"
+
+    Show-Step "'$($pending[0])', '$($pending[1])' | Stop-PixelcutTryOnJob -PassThru"
+    $pending | Stop-PixelcutTryOnJob -PassThru | Format-Table | Out-Host
+
+    Show-Step "Stop-PixelcutTryOnJob -JobId $unknown, $finished -ErrorVariable failed -ErrorAction SilentlyContinue"
+    Stop-PixelcutTryOnJob -JobId $unknown, $finished -ErrorVariable failed -ErrorAction SilentlyContinue
+    # Error records ignore Format-Table -Property, so pick the columns first.
+    $failed | Select-Object -Property @(
+        @{ Name = 'ErrorId'; Expression = { $_.FullyQualifiedErrorId.Split(',')[0] } },
+        @{ Name = 'Category'; Expression = { $_.CategoryInfo.Category } },
+        @{ Name = 'TargetObject'; Expression = { $_.TargetObject } },
+        @{ Name = 'Exception'; Expression = { $_.Exception.GetType().Name } }) | Format-Table -AutoSize | Out-Host
+    foreach ($record in $failed) {
+        Write-Host "$($record.ErrorDetails.Message)" -ForegroundColor Red
+        Write-Host "  Recommended action: $($record.ErrorDetails.RecommendedAction)" -ForegroundColor Yellow
+    }
+}
+finally {
+    Stop-PixelcutSandbox $sandbox
+    Remove-Item Env:PIXELCUT_API_KEY, Env:PIXELCUT_BASE_URI -ErrorAction SilentlyContinue
+}

@@ -1,0 +1,39 @@
+Set-StrictMode -Version Latest
+
+$script:ModulePath = Join-Path $PSScriptRoot '../../out/Pixelcut.TryOn' | Resolve-Path | Select-Object -ExpandProperty Path
+
+function Get-BuiltModulePath { $script:ModulePath }
+
+function Invoke-ChildPwsh {
+    <#
+    Runs a script in a fresh pwsh -NonInteractive process with the built module imported and the given
+    environment, and returns everything it printed, all streams merged, as one string.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [hashtable] $Environment = @{},
+        [string[]] $Arguments = @()
+    )
+    $start = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+    # Under 'dotnet pwsh' the process is the dotnet host, which needs pwsh.dll named first.
+    if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { $start.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+    $wrapped = "Import-Module '$script:ModulePath'`n$Script"
+    foreach ($argument in @('-NoProfile', '-NonInteractive', '-Command', $wrapped) + $Arguments) { $start.ArgumentList.Add($argument) }
+    $start.UseShellExecute = $false
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.RedirectStandardInput = $true
+    foreach ($name in @('PIXELCUT_API_KEY', 'PIXELCUT_BASE_URI', 'PIXELCUT_REQUESTS_PER_SECOND')) { $null = $start.Environment.Remove($name) }
+    foreach ($entry in $Environment.GetEnumerator()) { $start.Environment[$entry.Key] = [string]$entry.Value }
+    $start.Environment['NO_COLOR'] = '1'
+    $process = [System.Diagnostics.Process]::Start($start)
+    $process.StandardInput.Close()
+    $stderr = $process.StandardError.ReadToEndAsync()
+    $stdout = $process.StandardOutput.ReadToEnd()
+    $process.WaitForExit()
+    [pscustomobject]@{ Output = $stdout + $stderr.Result; ExitCode = $process.ExitCode }
+}
+
+function ConvertTo-SecureKey([string] $Key) { ConvertTo-SecureString -String $Key -AsPlainText -Force }
+
+Export-ModuleMember -Function Get-BuiltModulePath, Invoke-ChildPwsh, ConvertTo-SecureKey

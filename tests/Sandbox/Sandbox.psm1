@@ -1,0 +1,95 @@
+# Starts and drives the local stand-in for the Pixelcut API; used by the tests, Demo and Bench.
+Set-StrictMode -Version Latest
+
+$script:ValidApiKey = 'sk_sandbox_valid'
+$script:NoCreditsApiKey = 'sk_sandbox_no_credits'
+
+function Start-PixelcutSandbox {
+    <# Starts the stand-in API on a free loopback port and returns its handle (BaseUri, Process). #>
+    [CmdletBinding()]
+    param(
+        [string] $Configuration = 'Release',
+        [int] $LatencyMs = 0,
+        [double] $RateLimit = 0
+    )
+    $dll = Join-Path $PSScriptRoot "bin/$Configuration/net10.0/Pixelcut.Sandbox.dll"
+    if (-not (Test-Path $dll)) { throw "The sandbox is not built ($dll). Run ./build.ps1 Build first." }
+    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($argument in @($dll, '--latency-ms', $LatencyMs, '--rate-limit', [string]::Format([cultureinfo]::InvariantCulture, '{0}', $RateLimit))) {
+        $start.ArgumentList.Add([string]$argument)
+    }
+    $start.UseShellExecute = $false
+    # The sandbox stops when its standard input closes, so it never outlives the session that started it.
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $process = [System.Diagnostics.Process]::Start($start)
+    $line = $process.StandardOutput.ReadLine()
+    if ($line -notmatch 'Sandbox listening on (?<uri>\S+)') {
+        $process.Kill()
+        throw "The sandbox did not start: '$line'."
+    }
+    [pscustomobject]@{
+        PSTypeName      = 'Pixelcut.Sandbox'
+        BaseUri         = $Matches.uri.TrimEnd('/')
+        Process         = $process
+        ValidApiKey     = $script:ValidApiKey
+        NoCreditsApiKey = $script:NoCreditsApiKey
+    }
+}
+
+function Stop-PixelcutSandbox {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Sandbox)
+    if ($Sandbox.Process.HasExited) { return }
+    $Sandbox.Process.StandardInput.Close()
+    if (-not $Sandbox.Process.WaitForExit(5000)) { $Sandbox.Process.Kill() }
+}
+
+function Invoke-SandboxControl {
+    param($Sandbox, [string] $Method, [string] $Path, $Body)
+    $parameters = @{ Method = $Method; Uri = "$($Sandbox.BaseUri)/_sandbox/$Path" }
+    if ($null -ne $Body) {
+        $parameters.Body = ConvertTo-Json -InputObject $Body -Depth 5 -Compress
+        $parameters.ContentType = 'application/json'
+    }
+    $answer = Invoke-RestMethod @parameters
+    # Writing the variable enumerates a JSON array, so an empty one is nothing rather than one empty array.
+    $answer
+}
+
+function Reset-PixelcutSandbox {
+    param([Parameter(Mandatory)] $Sandbox)
+    $null = Invoke-SandboxControl $Sandbox Post reset
+    $null = Invoke-SandboxControl $Sandbox Post settings @{ latencyMs = 0; rateLimit = 0 }
+}
+
+function Add-SandboxJob {
+    <# Adds jobs: -Id with an optional -Status (pending, running, completed, failed) and -Fault list played one per request. #>
+    param(
+        [Parameter(Mandatory)] $Sandbox,
+        [Parameter(Mandatory)] [string[]] $Id,
+        [string] $Status = 'pending',
+        [string] $ErrorCode,
+        [string[]] $Fault = @()
+    )
+    $jobs = foreach ($jobId in $Id) { @{ id = $jobId; status = $Status; errorCode = $ErrorCode; faults = @($Fault) } }
+    $null = Invoke-SandboxControl $Sandbox Post jobs @($jobs)
+}
+
+function Get-SandboxJob {
+    param([Parameter(Mandatory)] $Sandbox)
+    Invoke-SandboxControl $Sandbox Get jobs
+}
+
+function Get-SandboxLog {
+    <# The API requests the sandbox received, in order of arrival: method, rawTarget, jobId, keyAccepted, status. #>
+    param([Parameter(Mandatory)] $Sandbox)
+    Invoke-SandboxControl $Sandbox Get log
+}
+
+function Set-SandboxSetting {
+    param([Parameter(Mandatory)] $Sandbox, [int] $LatencyMs = 0, [double] $RateLimit = 0)
+    $null = Invoke-SandboxControl $Sandbox Post settings @{ latencyMs = $LatencyMs; rateLimit = $RateLimit }
+}
+
+Export-ModuleMember -Function Start-PixelcutSandbox, Stop-PixelcutSandbox, Reset-PixelcutSandbox, Add-SandboxJob, Get-SandboxJob, Get-SandboxLog, Set-SandboxSetting
