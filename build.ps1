@@ -34,7 +34,7 @@ $ModuleDir = Join-Path $OutDir 'Pixelcut.TryOn'
 $ModuleSource = Join-Path $Root 'src/Pixelcut.TryOn'
 
 function Invoke-Dotnet {
-    & dotnet @args
+    & dotnet @args | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
@@ -65,7 +65,7 @@ function Invoke-XunitTests {
     $results = Join-Path $OutDir 'TestResults'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     & dotnet test (Join-Path $Root 'tests/Pixelcut.TryOn.Tests') --configuration $Configuration --no-build --nologo `
-        --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=normal' --results-directory $results
+        --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=normal' --results-directory $results | Out-Host
     $trx = Join-Path $results 'xunit.trx'
     if (-not (Test-Path $trx)) { return [pscustomobject]@{ Passed = 0; Failed = 1 } }
     $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
