@@ -6,18 +6,19 @@ function Get-BuiltModulePath { $script:ModulePath }
 
 function Invoke-ChildPwsh {
     <#
-    Runs a script in a fresh pwsh -NonInteractive process with the built module imported and the given
+    Runs a script in a fresh pwsh -NonInteractive process with the built module imported (unless -WithoutModule) and the given
     environment, and returns everything it printed, all streams merged, as one string.
     #>
     param(
         [Parameter(Mandatory)] [string] $Script,
         [hashtable] $Environment = @{},
-        [string[]] $Arguments = @()
+        [string[]] $Arguments = @(),
+        [switch] $WithoutModule
     )
     $start = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
     # Under 'dotnet pwsh' the process is the dotnet host, which needs pwsh.dll named first.
     if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { $start.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
-    $wrapped = "Import-Module '$script:ModulePath'`n$Script"
+    $wrapped = if ($WithoutModule) { $Script } else { "Import-Module '$script:ModulePath'`n$Script" }
     foreach ($argument in @('-NoProfile', '-NonInteractive', '-Command', $wrapped) + $Arguments) { $start.ArgumentList.Add($argument) }
     $start.UseShellExecute = $false
     $start.RedirectStandardOutput = $true
