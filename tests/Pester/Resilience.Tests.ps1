@@ -1,14 +1,8 @@
 Describe 'Stop-PixelcutTryOnJob in bulk: retries, pacing, order, Ctrl+C' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-        Import-Module (Join-Path $PSScriptRoot '../Sandbox/Sandbox.psm1') -Force
-        Import-Module (Get-BuiltModulePath) -Force
-        $sandbox = Start-PixelcutSandbox
-        $env:PIXELCUT_API_KEY = $sandbox.ValidApiKey
-        $env:PIXELCUT_BASE_URI = $sandbox.BaseUri
-        $env:PIXELCUT_REQUESTS_PER_SECOND = '1000'
+        $sandbox = Enter-SandboxSession
 
-        function Get-ErrorId($Record) { $Record.FullyQualifiedErrorId.Split(',')[0] }
         function Get-RequestCount([string] $Id) { @(Get-SandboxLog $sandbox | Where-Object jobId -EQ $Id).Count }
 
         # Runs a script in its own runspace with the module, so the test can read its streams or stop it.
@@ -20,8 +14,7 @@ Describe 'Stop-PixelcutTryOnJob in bulk: retries, pacing, order, Ctrl+C' {
     }
 
     AfterAll {
-        Stop-PixelcutSandbox $sandbox
-        Remove-Item Env:PIXELCUT_API_KEY, Env:PIXELCUT_BASE_URI, Env:PIXELCUT_REQUESTS_PER_SECOND -ErrorAction SilentlyContinue
+        Exit-SandboxSession $sandbox
     }
 
     BeforeEach { Reset-PixelcutSandbox $sandbox }

@@ -1,24 +1,17 @@
 Describe 'Stop-PixelcutTryOnJob' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-        Import-Module (Join-Path $PSScriptRoot '../Sandbox/Sandbox.psm1') -Force
-        Import-Module (Get-BuiltModulePath) -Force
-        $sandbox = Start-PixelcutSandbox
-        $env:PIXELCUT_API_KEY = $sandbox.ValidApiKey
-        $env:PIXELCUT_BASE_URI = $sandbox.BaseUri
-        $env:PIXELCUT_REQUESTS_PER_SECOND = '1000'
+        $sandbox = Enter-SandboxSession
         $childEnvironment = @{
             PIXELCUT_API_KEY = $sandbox.ValidApiKey; PIXELCUT_BASE_URI = $sandbox.BaseUri; PIXELCUT_REQUESTS_PER_SECOND = '1000'
         }
 
         function Get-JobState([string] $Id) { Get-SandboxJob $sandbox | Where-Object id -EQ $Id }
         function Get-CancelledIds { @(Get-SandboxJob $sandbox | Where-Object errorCode -EQ 'job_cancelled' | ForEach-Object id) }
-        function Get-ErrorId($Record) { $Record.FullyQualifiedErrorId.Split(',')[0] }
     }
 
     AfterAll {
-        Stop-PixelcutSandbox $sandbox
-        Remove-Item Env:PIXELCUT_API_KEY, Env:PIXELCUT_BASE_URI, Env:PIXELCUT_REQUESTS_PER_SECOND -ErrorAction SilentlyContinue
+        Exit-SandboxSession $sandbox
     }
 
     BeforeEach { Reset-PixelcutSandbox $sandbox }

@@ -35,6 +35,27 @@ function Invoke-ChildPwsh {
     [pscustomobject]@{ Output = $stdout + $stderr.Result; ExitCode = $process.ExitCode }
 }
 
+function Enter-SandboxSession {
+    <#
+    Starts the stand-in API, imports it and the built module into the caller's session, and points the
+    module at the stand-in through its environment variables, paced fast so tests do not wait.
+    #>
+    Import-Module (Join-Path $PSScriptRoot '../Sandbox/Sandbox.psm1') -Global -Force
+    Import-Module $script:ModulePath -Global -Force
+    $sandbox = Start-PixelcutSandbox
+    $env:PIXELCUT_API_KEY = $sandbox.ValidApiKey
+    $env:PIXELCUT_BASE_URI = $sandbox.BaseUri
+    $env:PIXELCUT_REQUESTS_PER_SECOND = '1000'
+    $sandbox
+}
+
+function Exit-SandboxSession($Sandbox) {
+    Stop-PixelcutSandbox $Sandbox
+    Remove-Item Env:PIXELCUT_API_KEY, Env:PIXELCUT_BASE_URI, Env:PIXELCUT_REQUESTS_PER_SECOND -ErrorAction SilentlyContinue
+}
+
+function Get-ErrorId($Record) { $Record.FullyQualifiedErrorId.Split(',')[0] }
+
 function ConvertTo-SecureKey([string] $Key) { ConvertTo-SecureString -String $Key -AsPlainText -Force }
 
-Export-ModuleMember -Function Get-BuiltModulePath, Invoke-ChildPwsh, ConvertTo-SecureKey
+Export-ModuleMember -Function Get-BuiltModulePath, Invoke-ChildPwsh, Enter-SandboxSession, Exit-SandboxSession, Get-ErrorId, ConvertTo-SecureKey
