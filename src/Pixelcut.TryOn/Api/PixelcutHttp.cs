@@ -29,8 +29,6 @@ namespace Pixelcut.TryOn.Api
             _client = client ?? SharedClient;
         }
 
-        public string KeyFingerprint => _key.Fingerprint;
-
         public async Task<Attempt> SendAsync(HttpMethod method, string jobId, string relativePath, TimeSpan timeout,
             Action<string> trace, CancellationToken cancellation)
         {

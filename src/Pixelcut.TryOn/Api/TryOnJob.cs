@@ -29,8 +29,6 @@ namespace Pixelcut.TryOn
         /// <summary>The API has no cancelled status: a cancelled job reads as failed with job_cancelled.</summary>
         public bool IsCancelled => Status == "Failed" && ErrorCode == CancelledErrorCode;
 
-        public bool IsFinished => Status == "Completed" || Status == "Failed";
-
         /// <summary>Reads a status body; null when it has no status at all.</summary>
         internal static TryOnJob? Read(string requestedJobId, IReadOnlyDictionary<string, object?> body)
         {

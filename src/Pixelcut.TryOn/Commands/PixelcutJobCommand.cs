@@ -45,11 +45,11 @@ namespace Pixelcut.TryOn.Commands
         [JobIdTransformation]
         public string[] JobId { get; set; } = Array.Empty<string>();
 
-        /// <summary>The API key; else the Connect-Pixelcut session's, else PIXELCUT_API_KEY.</summary>
+        /// <summary>The API key; else PIXELCUT_API_KEY.</summary>
         [Parameter]
         public SecureString? ApiKey { get; set; }
 
-        /// <summary>The API's address; else the session's, else PIXELCUT_BASE_URI, else the public API.</summary>
+        /// <summary>The API's address; else PIXELCUT_BASE_URI, else the public API.</summary>
         [Parameter]
         public Uri? BaseUri { get; set; }
 
@@ -201,7 +201,7 @@ namespace Pixelcut.TryOn.Commands
 
         private Uri ResolveBaseUri()
         {
-            var uri = BaseUri ?? ConnectionSettings.Current?.BaseUri;
+            var uri = BaseUri;
             var fromVariable = Environment.GetEnvironmentVariable(BaseUriVariable);
             if (uri == null && !string.IsNullOrWhiteSpace(fromVariable) && !Uri.TryCreate(fromVariable, UriKind.Absolute, out uri))
             {
@@ -216,8 +216,6 @@ namespace Pixelcut.TryOn.Commands
         private (ApiKey Key, string Source) ResolveApiKey()
         {
             if (ApiKey != null && ApiKey.Length > 0) return (new ApiKey(ApiKey), "-ApiKey");
-            var session = ConnectionSettings.Current;
-            if (session != null) return (new ApiKey(session.ApiKey), "Connect-Pixelcut");
             var fromVariable = Environment.GetEnvironmentVariable(ApiKeyVariable);
             if (string.IsNullOrWhiteSpace(fromVariable)) ThrowFatal(new Failure(ErrorKind.ApiKeyMissing, null));
             return (Api.ApiKey.FromPlainText(fromVariable!.Trim()), ApiKeyVariable);

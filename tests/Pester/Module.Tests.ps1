@@ -1,0 +1,51 @@
+BeforeDiscovery {
+    $exportedCmdlets = (Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../out/Pixelcut.TryOn/Pixelcut.TryOn.psd1')).CmdletsToExport |
+        ForEach-Object { @{ Name = $_ } }
+}
+
+Describe 'The built module' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+        $modulePath = Get-BuiltModulePath
+        Import-Module $modulePath -Force
+        $commonParameters = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+    }
+
+    It 'has a manifest that passes Test-ModuleManifest and exports cmdlets by name' {
+        $manifest = Test-ModuleManifest (Join-Path $modulePath 'Pixelcut.TryOn.psd1')
+        $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
+        $manifest.PowerShellVersion | Should -Be ([version]'5.1')
+        $data = Import-PowerShellDataFile (Join-Path $modulePath 'Pixelcut.TryOn.psd1')
+        $data.CmdletsToExport | Should -Not -Contain '*'
+        $data.CmdletsToExport | Should -Contain 'Stop-PixelcutTryOnJob'
+        (Get-Module Pixelcut.TryOn).ExportedCmdlets.Keys | Sort-Object | Should -Be ($data.CmdletsToExport | Sort-Object)
+    }
+
+    It 'ships no assembly but its own, referencing nothing beyond netstandard and System.Management.Automation' {
+        @(Get-ChildItem $modulePath -Recurse -Filter *.dll).Name | Should -Be @('Pixelcut.TryOn.dll')
+        $assembly = [System.Reflection.Assembly]::LoadFile((Join-Path $modulePath 'Pixelcut.TryOn.dll'))
+        $assembly.GetReferencedAssemblies().Name | Sort-Object | Should -Be @('netstandard', 'System.Management.Automation')
+    }
+
+    It 'has help for <Name>: synopsis, description, every parameter and at least four examples' -ForEach $exportedCmdlets {
+        $help = Get-Help $Name -Full
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -Match '^\s*Stop-PixelcutTryOnJob \['
+        ($help.description.Text -join '') | Should -Not -BeNullOrEmpty
+        @($help.examples.example).Count | Should -BeGreaterOrEqual 4
+        foreach ($parameter in (Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin $commonParameters }) {
+            $described = $help.parameters.parameter | Where-Object name -EQ $parameter
+            ($described.description.Text -join '') | Should -Not -BeNullOrEmpty -Because "-$parameter needs help"
+        }
+    }
+
+    It 'has the about_Pixelcut_TryOn topic' {
+        (Get-Help about_Pixelcut_TryOn | Out-String) | Should -Match 'PIXELCUT_API_KEY'
+    }
+
+    It 'shows CancelledJob as a table of JobId and Message' {
+        $table = [Pixelcut.TryOn.CancelledJob]::new('6ba7b810', 'Job cancelled') | Out-String
+        $table | Should -Match 'JobId\s+Message'
+        $table | Should -Match '6ba7b810\s+Job cancelled'
+    }
+}
