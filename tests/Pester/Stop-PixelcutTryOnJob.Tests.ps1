@@ -82,6 +82,16 @@ Describe 'Stop-PixelcutTryOnJob' {
         }
     }
 
+    Context 'Order' {
+        It 'writes results and errors in input order, local refusals included' {
+            Add-SandboxJob $sandbox -Id slow-first -Fault 'slow:700'
+            Add-SandboxJob $sandbox -Id quick
+            $records = 'slow-first', '', 'missing-one', 'quick' | Stop-PixelcutTryOnJob -PassThru -ErrorAction Continue 2>&1
+            $records | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { Get-ErrorId $_ } else { $_.JobId } } |
+                Should -Be @('slow-first', 'InvalidJobId', 'JobNotFound', 'quick')
+        }
+    }
+
     Context 'Job ids travel as one path segment' {
         It 'refuses <Name> locally with InvalidJobId and sends nothing' -ForEach @(
             @{ Name = 'an empty id'; Id = '' }

@@ -99,14 +99,14 @@ namespace Pixelcut.TryOn.Commands
             {
                 if (jobId.StartsWith(JobIdTransformationAttribute.MissingJobIdPrefix, StringComparison.Ordinal))
                 {
-                    WriteFailure(new Failure(ErrorKind.InputWithoutJobId, null,
+                    WriteInOrder(new Failure(ErrorKind.InputWithoutJobId, null,
                         detail: jobId.Substring(JobIdTransformationAttribute.MissingJobIdPrefix.Length)));
                     continue;
                 }
                 var problem = JobPath.Problem(jobId);
                 if (problem != null)
                 {
-                    WriteFailure(new Failure(ErrorKind.InvalidJobId, jobId, detail: problem));
+                    WriteInOrder(new Failure(ErrorKind.InvalidJobId, jobId, detail: problem));
                     continue;
                 }
                 if (!ShouldProcess(jobId, Action)) continue;
@@ -147,7 +147,25 @@ namespace Pixelcut.TryOn.Commands
         {
             var dispatcher = _dispatcher ??= Start();
             var requester = _requester!;
-            dispatcher.Enqueue(cancellation => RunAsync(requester, jobId, cancellation));
+            Enqueue(dispatcher, cancellation => RunAsync(requester, jobId, cancellation));
+        }
+
+        /// <summary>A failure found before sending, kept in input order behind the requests still running.</summary>
+        private void WriteInOrder(Failure failure)
+        {
+            if (_dispatcher == null)
+            {
+                _done++;
+                WriteFailure(failure);
+                return;
+            }
+            var result = new JobResult<TResult>(failure.JobId ?? string.Empty, null, failure, Array.Empty<string>());
+            Enqueue(_dispatcher, _ => Task.FromResult(result));
+        }
+
+        private void Enqueue(OrderedDispatcher<JobResult<TResult>> dispatcher, Func<CancellationToken, Task<JobResult<TResult>>> work)
+        {
+            dispatcher.Enqueue(work);
             foreach (var ready in dispatcher.TakeReady()) WriteResult(ready);
             while (dispatcher.IsFull) WriteResult(dispatcher.TakeOldest());
         }
