@@ -9,7 +9,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('Pixelcut.TryOn.format.ps1xml')
-    CmdletsToExport      = @('Stop-PixelcutTryOnJob')
+    CmdletsToExport      = @('Connect-Pixelcut', 'Disconnect-Pixelcut', 'Get-PixelcutTryOnJob', 'Stop-PixelcutTryOnJob')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
@@ -18,7 +18,7 @@
             Tags         = @('Pixelcut', 'TryOn', 'VirtualTryOn', 'REST', 'API', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
             ProjectUri   = 'https://github.com/pixelcut-tryon/Pixelcut.TryOn'
-            ReleaseNotes = 'First release: Stop-PixelcutTryOnJob.'
+            ReleaseNotes = 'First release: Stop-PixelcutTryOnJob, Get-PixelcutTryOnJob, Connect-Pixelcut and Disconnect-Pixelcut.'
         }
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Diagnostics;
-using System.Globalization;
 using System.Management.Automation;
 using System.Security;
 using System.Threading;
@@ -8,6 +7,7 @@ using System.Threading.Tasks;
 using Pixelcut.TryOn.Api;
 using Pixelcut.TryOn.Pipeline;
 using Pixelcut.TryOn.Resilience;
+using Pixelcut.TryOn.Session;
 
 namespace Pixelcut.TryOn.Commands
 {
@@ -18,20 +18,15 @@ namespace Pixelcut.TryOn.Commands
     /// </summary>
     public abstract class PixelcutJobCommand<TResult> : PSCmdlet, IDisposable where TResult : class
     {
-        internal const string ApiKeyVariable = "PIXELCUT_API_KEY";
-        internal const string BaseUriVariable = "PIXELCUT_BASE_URI";
-        internal const string RateVariable = "PIXELCUT_REQUESTS_PER_SECOND";
-        internal static readonly Uri DefaultBaseUri = new Uri("https://api.developer.pixelcut.ai");
-
         private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1.5);
         private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
-        private static readonly Random Jitter = new Random();
 
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private readonly Stopwatch _watch = new Stopwatch();
         private OrderedDispatcher<JobResult<TResult>>? _dispatcher;
         private JobRequester? _requester;
-        private Uri _baseUri = DefaultBaseUri;
+        private PixelcutSession _session = null!;
+        private Uri _baseUri = ConnectionSettings.DefaultBaseUri;
         private long _done;
         private long _total;
         private bool _totalKnown = true;
@@ -43,13 +38,15 @@ namespace Pixelcut.TryOn.Commands
         [Alias("Id", "job_id")]
         [AllowEmptyString]
         [JobIdTransformation]
+        [ArgumentCompleter(typeof(JobIdCompleter))]
         public string[] JobId { get; set; } = Array.Empty<string>();
 
-        /// <summary>The API key; else PIXELCUT_API_KEY.</summary>
+        /// <summary>The API key; else the Connect-Pixelcut session's, else PIXELCUT_API_KEY.</summary>
         [Parameter]
+        [ApiKeyTransformation]
         public SecureString? ApiKey { get; set; }
 
-        /// <summary>The API's address; else PIXELCUT_BASE_URI, else the public API.</summary>
+        /// <summary>The API's address; else the Connect-Pixelcut session's, else PIXELCUT_BASE_URI, else the public API.</summary>
         [Parameter]
         public Uri? BaseUri { get; set; }
 
@@ -75,7 +72,8 @@ namespace Pixelcut.TryOn.Commands
 
         protected override void BeginProcessing()
         {
-            _baseUri = ResolveBaseUri();
+            _session = PixelcutSession.Current;
+            _baseUri = ConnectionSettings.ResolveBaseUri(this, BaseUri ?? _session.BaseUri);
             _totalKnown = !MyInvocation.ExpectingInput;
             _watch.Start();
         }
@@ -127,7 +125,7 @@ namespace Pixelcut.TryOn.Commands
             var throttled = _requester?.ThrottledCount ?? 0;
             if (throttled > 0)
             {
-                WriteWarning($"{throttled} request(s) were rate-limited (429) and retried. If this persists, lower {RateVariable} or -ThrottleLimit.");
+                WriteWarning($"{throttled} request(s) were rate-limited (429) and retried. If this persists, lower {ConnectionSettings.RateVariable} or -ThrottleLimit.");
             }
         }
 
@@ -173,13 +171,9 @@ namespace Pixelcut.TryOn.Commands
         /// <summary>Set up on the first job that is really sent, so -WhatIf and bad ids need no key.</summary>
         private OrderedDispatcher<JobResult<TResult>> Start()
         {
-            var (key, keySource) = ResolveApiKey();
-            var rate = ResolveRequestsPerSecond();
-            var http = new PixelcutHttp(_baseUri, key);
-            _requester = new JobRequester(http, new RetryPolicy(MaxRetryCount, NextJitter), RequestPacer.ForKey(key.Fingerprint, rate),
-                SystemClock.Instance, TimeSpan.FromSeconds(TimeoutSec));
-            WriteDebug($"Base URI {_baseUri}; API key from {keySource}; {rate.ToString(CultureInfo.InvariantCulture)} requests/s; " +
-                $"throttle limit {ThrottleLimit}; {MaxRetryCount} retries; {TimeoutSec} s per attempt.");
+            var (key, keySource) = ConnectionSettings.ResolveApiKey(this, ApiKey, _session);
+            WriteDebug($"API key from {keySource}; throttle limit {ThrottleLimit}.");
+            _requester = ConnectionSettings.CreateRequester(this, key, _baseUri, MaxRetryCount, TimeoutSec);
             return new OrderedDispatcher<JobResult<TResult>>(ThrottleLimit, _stop.Token);
         }
 
@@ -215,44 +209,6 @@ namespace Pixelcut.TryOn.Commands
                     { PercentComplete = (int)Math.Min(100, 100 * _done / _total) }
                 : new ProgressRecord(1, Action, $"{_done} jobs, {rate:0.0} per second");
             WriteProgress(record);
-        }
-
-        private Uri ResolveBaseUri()
-        {
-            var uri = BaseUri;
-            var fromVariable = Environment.GetEnvironmentVariable(BaseUriVariable);
-            if (uri == null && !string.IsNullOrWhiteSpace(fromVariable) && !Uri.TryCreate(fromVariable, UriKind.Absolute, out uri))
-            {
-                ThrowFatal(new Failure(ErrorKind.InvalidSetting, null, detail: $"{BaseUriVariable} is not an absolute URI"));
-            }
-            uri ??= DefaultBaseUri;
-            var secure = uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && JobPath.IsLoopback(uri));
-            if (!secure) ThrowFatal(new Failure(ErrorKind.InsecureBaseUri, null, detail: uri.GetLeftPart(UriPartial.Authority)));
-            return uri;
-        }
-
-        private (ApiKey Key, string Source) ResolveApiKey()
-        {
-            if (ApiKey != null && ApiKey.Length > 0) return (new ApiKey(ApiKey), "-ApiKey");
-            var fromVariable = Environment.GetEnvironmentVariable(ApiKeyVariable);
-            if (string.IsNullOrWhiteSpace(fromVariable)) ThrowFatal(new Failure(ErrorKind.ApiKeyMissing, null));
-            return (Api.ApiKey.FromPlainText(fromVariable!.Trim()), ApiKeyVariable);
-        }
-
-        private double ResolveRequestsPerSecond()
-        {
-            var text = Environment.GetEnvironmentVariable(RateVariable);
-            if (string.IsNullOrWhiteSpace(text)) return RequestPacer.DefaultRequestsPerSecond;
-            var valid = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate >= 0.01 && rate <= 10000;
-            if (!valid) ThrowFatal(new Failure(ErrorKind.InvalidSetting, null, detail: $"{RateVariable} must be a number of requests per second from 0.01 to 10000, not '{text}'"));
-            return rate;
-        }
-
-        private void ThrowFatal(Failure failure) => ThrowTerminatingError(ErrorRecords.For(failure));
-
-        private static double NextJitter()
-        {
-            lock (Jitter) return Jitter.NextDouble();
         }
     }
 }

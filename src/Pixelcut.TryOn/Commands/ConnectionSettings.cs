@@ -1,0 +1,80 @@
+using System;
+using System.Globalization;
+using System.Management.Automation;
+using System.Security;
+using Pixelcut.TryOn.Api;
+using Pixelcut.TryOn.Resilience;
+using Pixelcut.TryOn.Session;
+
+namespace Pixelcut.TryOn.Commands
+{
+    /// <summary>
+    /// Where every command finds its key, address and pace, in one order everywhere: the parameter,
+    /// then the Connect-Pixelcut session, then the environment.
+    /// </summary>
+    internal static class ConnectionSettings
+    {
+        internal const string ApiKeyVariable = "PIXELCUT_API_KEY";
+        internal const string BaseUriVariable = "PIXELCUT_BASE_URI";
+        internal const string RateVariable = "PIXELCUT_REQUESTS_PER_SECOND";
+        internal static readonly Uri DefaultBaseUri = new Uri("https://api.developer.pixelcut.ai");
+
+        private static readonly Random Jitter = new Random();
+
+        /// <summary>The address to use, given the one from -BaseUri or Connect-Pixelcut if any.</summary>
+        public static Uri ResolveBaseUri(Cmdlet cmdlet, Uri? chosen)
+        {
+            var uri = chosen;
+            var fromVariable = Environment.GetEnvironmentVariable(BaseUriVariable);
+            if (uri == null && !string.IsNullOrWhiteSpace(fromVariable) && !Uri.TryCreate(fromVariable, UriKind.Absolute, out uri))
+            {
+                ThrowFatal(cmdlet, new Failure(ErrorKind.InvalidSetting, null, detail: $"{BaseUriVariable} is not an absolute URI"));
+            }
+            return CheckedBaseUri(cmdlet, uri ?? DefaultBaseUri);
+        }
+
+        /// <summary>Refuses a base URI that would send the key in clear text.</summary>
+        public static Uri CheckedBaseUri(Cmdlet cmdlet, Uri uri)
+        {
+            var secure = uri.IsAbsoluteUri &&
+                (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && JobPath.IsLoopback(uri)));
+            if (!secure) ThrowFatal(cmdlet, new Failure(ErrorKind.InsecureBaseUri, null, detail: uri.IsAbsoluteUri ? uri.GetLeftPart(UriPartial.Authority) : uri.OriginalString));
+            return uri;
+        }
+
+        public static (ApiKey Key, string Source) ResolveApiKey(Cmdlet cmdlet, SecureString? given, PixelcutSession session)
+        {
+            if (given != null && given.Length > 0) return (new ApiKey(given), "-ApiKey");
+            if (session.ApiKey != null) return (session.ApiKey, "Connect-Pixelcut");
+            var fromVariable = Environment.GetEnvironmentVariable(ApiKeyVariable);
+            if (string.IsNullOrWhiteSpace(fromVariable)) ThrowFatal(cmdlet, new Failure(ErrorKind.ApiKeyMissing, null));
+            return (ApiKey.FromPlainText(fromVariable!.Trim()), ApiKeyVariable);
+        }
+
+        /// <summary>The requester every command sends through, paced per key across the process.</summary>
+        public static JobRequester CreateRequester(Cmdlet cmdlet, ApiKey key, Uri baseUri, int maxRetryCount, int timeoutSec)
+        {
+            var rate = ResolveRequestsPerSecond(cmdlet);
+            cmdlet.WriteDebug($"Base URI {baseUri}; {rate.ToString(CultureInfo.InvariantCulture)} requests/s; " +
+                $"{maxRetryCount} retries; {timeoutSec} s per attempt.");
+            return new JobRequester(new PixelcutHttp(baseUri, key), new RetryPolicy(maxRetryCount, NextJitter),
+                RequestPacer.ForKey(key.Fingerprint, rate), SystemClock.Instance, TimeSpan.FromSeconds(timeoutSec));
+        }
+
+        public static void ThrowFatal(Cmdlet cmdlet, Failure failure) => cmdlet.ThrowTerminatingError(ErrorRecords.For(failure));
+
+        private static double ResolveRequestsPerSecond(Cmdlet cmdlet)
+        {
+            var text = Environment.GetEnvironmentVariable(RateVariable);
+            if (string.IsNullOrWhiteSpace(text)) return RequestPacer.DefaultRequestsPerSecond;
+            var valid = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate >= 0.01 && rate <= 10000;
+            if (!valid) ThrowFatal(cmdlet, new Failure(ErrorKind.InvalidSetting, null, detail: $"{RateVariable} must be a number of requests per second from 0.01 to 10000, not '{text}'"));
+            return rate;
+        }
+
+        private static double NextJitter()
+        {
+            lock (Jitter) return Jitter.NextDouble();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using Pixelcut.TryOn.Api;
+using Pixelcut.TryOn.Resilience;
+using Pixelcut.TryOn.Session;
+
+namespace Pixelcut.TryOn.Commands
+{
+    /// <summary>Reads the status of Try On jobs.</summary>
+    [Cmdlet(VerbsCommon.Get, "PixelcutTryOnJob")]
+    [OutputType(typeof(TryOnJob))]
+    public sealed class GetPixelcutTryOnJobCommand : PixelcutJobCommand<TryOnJob>
+    {
+        protected override string Action => "Read Try On job status";
+
+        internal override Task<JobResult<TryOnJob>> RunAsync(JobRequester requester, string jobId, CancellationToken cancellation) =>
+            JobOperations.GetAsync(requester, jobId, cancellation);
+
+        protected override void WriteSuccess(TryOnJob result)
+        {
+            PixelcutSession.Current.RecentJobs.Remember(result);
+            WriteObject(result);
+        }
+    }
+}

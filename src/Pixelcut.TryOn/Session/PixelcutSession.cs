@@ -1,0 +1,44 @@
+using System;
+using System.Management.Automation.Runspaces;
+using System.Runtime.CompilerServices;
+using Pixelcut.TryOn.Api;
+
+namespace Pixelcut.TryOn.Session
+{
+    /// <summary>
+    /// What Connect-Pixelcut sets, and the jobs Get-PixelcutTryOnJob has shown, for one runspace.
+    /// Not process-wide: runbooks share processes, and ForEach-Object -Parallel runspaces with
+    /// different keys must not see each other's.
+    /// </summary>
+    internal sealed class PixelcutSession
+    {
+        private static readonly ConditionalWeakTable<Runspace, PixelcutSession> ByRunspace = new ConditionalWeakTable<Runspace, PixelcutSession>();
+
+        /// <summary>The session of the runspace running the calling pipeline.</summary>
+        public static PixelcutSession Current
+        {
+            get
+            {
+                var runspace = Runspace.DefaultRunspace
+                    ?? throw new InvalidOperationException("Pixelcut commands run only on a PowerShell pipeline thread.");
+                return ByRunspace.GetValue(runspace, _ => new PixelcutSession());
+            }
+        }
+
+        public ApiKey? ApiKey { get; private set; }
+        public Uri? BaseUri { get; private set; }
+        public RecentJobs RecentJobs { get; } = new RecentJobs(capacity: 1000);
+
+        public void Connect(ApiKey apiKey, Uri? baseUri)
+        {
+            ApiKey = apiKey;
+            BaseUri = baseUri;
+        }
+
+        public void Disconnect()
+        {
+            ApiKey = null;
+            BaseUri = null;
+        }
+    }
+}
