@@ -38,6 +38,14 @@ function Invoke-Dotnet {
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
+# A fresh pwsh, so what it imports is not held by this process; under 'dotnet pwsh' the host needs pwsh.dll named first.
+function Invoke-ChildPwsh {
+    $pwsh = @([Environment]::ProcessPath)
+    if ([IO.Path]::GetFileNameWithoutExtension($pwsh[0]) -eq 'dotnet') { $pwsh += Join-Path $PSHOME 'pwsh.dll' }
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive @args | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "pwsh $($args -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
 function Invoke-Build {
     Invoke-Dotnet build (Join-Path $Root 'Pixelcut.sln') --configuration $Configuration --nologo --verbosity quiet
     if (Test-Path $ModuleDir) { Remove-Item $ModuleDir -Recurse -Force }
@@ -45,8 +53,9 @@ function Invoke-Build {
     Copy-Item (Join-Path $Root 'Pixelcut.TryOn.psd1') $ModuleDir
     Copy-Item (Join-Path $ModuleSource "bin/$Configuration/netstandard2.0/Pixelcut.TryOn.dll") $ModuleDir
     Copy-Item (Join-Path $ModuleSource 'Pixelcut.TryOn.format.ps1xml') $ModuleDir
-    $help = Join-Path $ModuleSource 'en-US'
-    if (Test-Path (Join-Path $help '*')) { Copy-Item $help $ModuleDir -Recurse }
+    Copy-Item (Join-Path $ModuleSource 'en-US') $ModuleDir -Recurse
+    Invoke-ChildPwsh -File (Join-Path $ModuleSource 'help/New-MamlHelp.ps1') `
+        -ModulePath (Join-Path $ModuleDir 'Pixelcut.TryOn.psd1') -Destination (Join-Path $ModuleDir 'en-US/Pixelcut.TryOn.dll-Help.xml')
     Write-Host "Built $ModuleDir"
 }
 

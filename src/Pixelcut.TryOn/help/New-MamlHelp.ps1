@@ -1,0 +1,163 @@
+<#
+.SYNOPSIS
+    Writes the module's MAML help from Pixelcut.TryOn.help.psd1 and the built cmdlets' own metadata.
+.DESCRIPTION
+    Runs in its own pwsh so the imported module assembly is not held by the build. Fails when an
+    exported cmdlet or one of its parameters has no text, so help cannot fall behind the code.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $Destination
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$module = Import-Module $ModulePath -PassThru
+$text = Import-PowerShellDataFile (Join-Path $PSScriptRoot 'Pixelcut.TryOn.help.psd1')
+$common = [System.Management.Automation.PSCmdlet]::CommonParameters
+
+$maml = 'http://schemas.microsoft.com/maml/2004/10'
+$command = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
+$dev = 'http://schemas.microsoft.com/maml/dev/2004/10'
+
+$settings = [System.Xml.XmlWriterSettings]@{ Indent = $true; Encoding = [System.Text.UTF8Encoding]::new($false) }
+$null = New-Item -ItemType Directory -Force -Path (Split-Path $Destination)
+$writer = [System.Xml.XmlWriter]::Create($Destination, $settings)
+
+function Write-Paragraphs([string[]] $Paragraphs) {
+    foreach ($paragraph in $Paragraphs) { $writer.WriteElementString('para', $maml, $paragraph) }
+}
+
+function Write-Description([string[]] $Paragraphs) {
+    $writer.WriteStartElement('description', $maml)
+    Write-Paragraphs $Paragraphs
+    $writer.WriteEndElement()
+}
+
+function Write-TypeName([string] $Name) {
+    $writer.WriteStartElement('type', $dev)
+    $writer.WriteElementString('name', $maml, $Name)
+    $writer.WriteEndElement()
+}
+
+function Get-ParameterText([string] $CommandName, [string] $ParameterName) {
+    $own = $text.Commands[$CommandName].Parameters
+    if ($own.ContainsKey($ParameterName)) { return $own[$ParameterName] }
+    if ($text.Parameters.ContainsKey($ParameterName)) { return $text.Parameters[$ParameterName] }
+    throw "$CommandName -$ParameterName has no help text in Pixelcut.TryOn.help.psd1."
+}
+
+function Write-Parameter([string] $CommandName, [System.Management.Automation.CommandParameterInfo] $Parameter) {
+    $pipeline = @(
+        if ($Parameter.ValueFromPipeline) { 'ByValue' }
+        if ($Parameter.ValueFromPipelineByPropertyName) { 'ByPropertyName' }
+    )
+    $aliases = if ($Parameter.Aliases.Count) { $Parameter.Aliases -join ', ' } else { 'none' }
+    $writer.WriteStartElement('parameter', $command)
+    $writer.WriteAttributeString('required', $Parameter.IsMandatory.ToString().ToLowerInvariant())
+    $writer.WriteAttributeString('globbing', 'false')
+    $writer.WriteAttributeString('pipelineInput', $(if ($pipeline) { "True ($($pipeline -join ', '))" } else { 'False' }))
+    $writer.WriteAttributeString('position', $(if ($Parameter.Position -ge 0) { [string]$Parameter.Position } else { 'named' }))
+    $writer.WriteAttributeString('aliases', $aliases)
+    $writer.WriteElementString('name', $maml, $Parameter.Name)
+    Write-Description (Get-ParameterText $CommandName $Parameter.Name)
+    $typeName = $Parameter.ParameterType.Name
+    if ($Parameter.ParameterType -ne [switch]) {
+        $writer.WriteStartElement('parameterValue', $command)
+        $writer.WriteAttributeString('required', 'true')
+        $writer.WriteString($typeName)
+        $writer.WriteEndElement()
+    }
+    Write-TypeName $typeName
+    $writer.WriteEndElement()
+}
+
+function Write-TypedList([string] $ListName, [string] $ItemName, [object[]] $Items) {
+    $writer.WriteStartElement($ListName, $command)
+    foreach ($item in $Items) {
+        $writer.WriteStartElement($ItemName, $command)
+        Write-TypeName $item.Type
+        Write-Description $item.Description
+        $writer.WriteEndElement()
+    }
+    $writer.WriteEndElement()
+}
+
+$writer.WriteStartDocument()
+$writer.WriteStartElement('helpItems', 'http://msh')
+$writer.WriteAttributeString('schema', 'maml')
+$writer.WriteAttributeString('xmlns', 'maml', $null, $maml)
+$writer.WriteAttributeString('xmlns', 'command', $null, $command)
+$writer.WriteAttributeString('xmlns', 'dev', $null, $dev)
+
+foreach ($cmdlet in $module.ExportedCmdlets.Values | Sort-Object Name) {
+    $name = $cmdlet.Name
+    if (-not $text.Commands.ContainsKey($name)) { throw "$name has no help text in Pixelcut.TryOn.help.psd1." }
+    $help = $text.Commands[$name]
+
+    $writer.WriteStartElement('command', $command)
+    $writer.WriteStartElement('details', $command)
+    $writer.WriteElementString('name', $command, $name)
+    $writer.WriteElementString('verb', $command, $cmdlet.Verb)
+    $writer.WriteElementString('noun', $command, $cmdlet.Noun)
+    Write-Description $help.Synopsis
+    $writer.WriteEndElement()
+    Write-Description $help.Description
+
+    $writer.WriteStartElement('syntax', $command)
+    foreach ($set in $cmdlet.ParameterSets) {
+        $writer.WriteStartElement('syntaxItem', $command)
+        $writer.WriteElementString('name', $maml, $name)
+        foreach ($parameter in $set.Parameters | Where-Object Name -NotIn $common) { Write-Parameter $name $parameter }
+        $writer.WriteEndElement()
+    }
+    $writer.WriteEndElement()
+
+    $writer.WriteStartElement('parameters', $command)
+    $described = @{}
+    foreach ($parameter in $cmdlet.ParameterSets.Parameters | Where-Object Name -NotIn $common) {
+        if ($described.ContainsKey($parameter.Name)) { continue }
+        $described[$parameter.Name] = $true
+        Write-Parameter $name $parameter
+    }
+    $writer.WriteEndElement()
+
+    Write-TypedList 'inputTypes' 'inputType' $help.Inputs
+    Write-TypedList 'returnValues' 'returnValue' $help.Outputs
+
+    $writer.WriteStartElement('alertSet', $maml)
+    $writer.WriteStartElement('alert', $maml)
+    Write-Paragraphs $help.Notes
+    $writer.WriteEndElement()
+    $writer.WriteEndElement()
+
+    $writer.WriteStartElement('examples', $command)
+    $number = 0
+    foreach ($example in $help.Examples) {
+        $number++
+        $writer.WriteStartElement('example', $command)
+        $writer.WriteElementString('title', $maml, "-------------------------- Example ${number}: $($example.Title) --------------------------")
+        $writer.WriteElementString('code', $dev, $example.Code.Trim())
+        $writer.WriteStartElement('remarks', $dev)
+        Write-Paragraphs $example.Remarks
+        $writer.WriteEndElement()
+        $writer.WriteEndElement()
+    }
+    $writer.WriteEndElement()
+
+    $writer.WriteStartElement('relatedLinks', $command)
+    foreach ($related in @('about_Pixelcut_TryOn') + @($module.ExportedCmdlets.Keys | Where-Object { $_ -ne $name } | Sort-Object)) {
+        $writer.WriteStartElement('navigationLink', $maml)
+        $writer.WriteElementString('linkText', $maml, $related)
+        $writer.WriteEndElement()
+    }
+    $writer.WriteEndElement()
+
+    $writer.WriteEndElement()
+}
+
+$writer.WriteEndElement()
+$writer.WriteEndDocument()
+$writer.Dispose()

@@ -1,0 +1,213 @@
+# The text of the module's help. build.ps1 turns it into MAML (en-US/Pixelcut.TryOn.dll-Help.xml),
+# taking syntax, types, positions, aliases and pipeline input from the built cmdlets themselves.
+# A parameter is described once under Parameters; a command may describe it again in its own words.
+@{
+    Parameters = @{
+        JobId         = 'The ids of the jobs. Takes strings, and objects with a JobId, job_id or Id property (Import-Csv rows, ConvertFrom-Json objects, the output of Get-PixelcutTryOnJob). An id that cannot travel as one URL path segment (empty, blank, ''.'', ''..'', control characters) is refused with error InvalidJobId and nothing is sent for it. Tab completion offers the ids this session has looked up with Get-PixelcutTryOnJob.'
+        ApiKey        = 'The Pixelcut API key, for this command only. Without it the key from Connect-Pixelcut is used, else the PIXELCUT_API_KEY environment variable. Takes a SecureString (Read-Host -AsSecureString, Get-Secret) or a PSCredential whose password is the key; plain text is refused.'
+        BaseUri       = 'The address of the Pixelcut API. Without it the address from Connect-Pixelcut is used, else PIXELCUT_BASE_URI, else https://api.developer.pixelcut.ai. Plain http:// is refused (InsecureBaseUri) unless the host is a loopback address.'
+        ThrottleLimit = 'How many requests may be in flight at once, from 1 to 64. Default 5. The pace itself is set by PIXELCUT_REQUESTS_PER_SECOND.'
+        MaxRetryCount = 'How many times a 429, 500, 502, 503, 504, dropped connection or timeout is retried, from 0 to 20. Default 5.'
+        TimeoutSec    = 'How long one attempt may wait for an answer, in seconds, from 1 to 3600. Default 30.'
+    }
+
+    Commands   = @{
+        'Stop-PixelcutTryOnJob' = @{
+            Synopsis    = 'Cancels pending or running Pixelcut Try On jobs.'
+            Description = @(
+                'Stop-PixelcutTryOnJob cancels Try On jobs through the Pixelcut API (POST /v1/try-on/job/{jobId}/cancel). Ids come as arguments or from the pipeline. Requests run a few at a time at the pace the API allows (PIXELCUT_REQUESTS_PER_SECOND, default 5 per second), throttled and transient failures are retried, and results come out in input order.'
+                'Each job that is not cancelled gives one error record whose FullyQualifiedErrorId starts with a stable id (JobNotFound, JobFinished, RateLimitExceeded, ServerError, UnexpectedResponse, ConnectionFailed, RequestTimedOut, InvalidJobId, InputWithoutJobId), whose TargetObject is the job id, and whose ErrorDetails.RecommendedAction says what to do next. A rejected key, an account without credits, a missing key or an insecure base URI stop the command.'
+            )
+            Parameters  = @{
+                JobId    = 'The ids of the jobs to cancel. Takes strings, and objects with a JobId, job_id or Id property (Import-Csv rows, ConvertFrom-Json objects, the output of Get-PixelcutTryOnJob and -PassThru). An id that cannot travel as one URL path segment (empty, blank, ''.'', ''..'', control characters) is refused with error InvalidJobId and nothing is sent for it. Tab completion offers the ids this session has looked up with Get-PixelcutTryOnJob.'
+                PassThru = 'Writes a Pixelcut.TryOn.CancelledJob (JobId, Message) for each cancelled job. Without it a success writes nothing.'
+                WhatIf   = 'Shows which jobs would be cancelled, without sending any request and without needing a key.'
+                Confirm  = 'Asks before cancelling each job. ''Yes to All'' covers the rest of the pipeline.'
+            }
+            Inputs      = @(@{ Type = 'System.String[]'; Description = 'Job ids, or objects with a JobId, job_id or Id property.' })
+            Outputs     = @(@{ Type = 'Pixelcut.TryOn.CancelledJob'; Description = 'With -PassThru, one per cancelled job: JobId and the server''s Message.' })
+            Notes       = 'The API key is sent only as the X-API-KEY header; it never appears in output, errors or transcripts.'
+            Examples    = @(
+                @{
+                    Title   = 'Preview, then cancel, two jobs at the prompt'
+                    Code    = @'
+'6ba7b810-9dad-11d1-80b4-00c04fd430c8', '9f3c2a1e-4b7d-4c55-8e0a-2d5f6b7c8d90' | Stop-PixelcutTryOnJob -WhatIf
+'6ba7b810-9dad-11d1-80b4-00c04fd430c8', '9f3c2a1e-4b7d-4c55-8e0a-2d5f6b7c8d90' | Stop-PixelcutTryOnJob -PassThru
+'@
+                    Remarks = 'The first line prints one ''What if'' line per job and sends nothing. The second cancels both and shows a table of the cancelled jobs.'
+                }
+                @{
+                    Title   = 'Cancel every job listed in a CSV export'
+                    Code    = 'Import-Csv ./jobs.csv | Stop-PixelcutTryOnJob -PassThru | Export-Csv ./cancelled.csv'
+                    Remarks = 'The CSV needs a job_id, JobId or Id column. Every row ends as a cancelled job or one error record.'
+                }
+                @{
+                    Title   = 'A runbook with the key in the environment'
+                    Code    = @'
+$env:PIXELCUT_API_KEY = Get-AutomationVariable -Name PixelcutApiKey
+$ids | Stop-PixelcutTryOnJob -ErrorVariable failed -ErrorAction SilentlyContinue
+if ($failed) { $failed | ForEach-Object { '{0}: {1}' -f $_.TargetObject, $_.FullyQualifiedErrorId }; exit 1 }
+'@
+                    Remarks = 'Nothing prompts, the key never appears in the job''s output, and the runbook fails when any job was not cancelled.'
+                }
+                @{
+                    Title   = 'Treat a job that already finished as done'
+                    Code    = @'
+try { Stop-PixelcutTryOnJob -JobId $id -ErrorAction Stop }
+catch [Pixelcut.TryOn.PixelcutJobFinishedException] { Write-Host "$($_.TargetObject) had already finished" }
+'@
+                    Remarks = '-ErrorAction Stop turns the per-job JobFinished error into an exception of its own type.'
+                }
+                @{
+                    Title   = 'Cancel only the jobs that are still pending or running'
+                    Code    = @'
+Get-PixelcutTryOnJob -JobId $ids | Where-Object Status -in 'Pending', 'Running' | Stop-PixelcutTryOnJob -PassThru
+'@
+                    Remarks = 'Jobs that already finished are left alone, so no JobFinished errors appear.'
+                }
+            )
+        }
+
+        'Get-PixelcutTryOnJob'  = @{
+            Synopsis    = 'Gets the status of Pixelcut Try On jobs.'
+            Description = @(
+                'Get-PixelcutTryOnJob reads each job''s status through the Pixelcut API (GET /v1/try-on/job/{jobId}) and writes one Pixelcut.TryOn.TryOnJob per job: JobId, Status (Pending, Running, Completed or Failed; a status this module does not know is kept as the API sent it), ResultUrl, ErrorCode, ErrorMessage, and IsCancelled (true for a job that failed with job_cancelled).'
+                'It takes ids the same way, keeps the same pace, retries the same failures and writes the same error records as Stop-PixelcutTryOnJob, so its output pipes straight into Stop-PixelcutTryOnJob. The ids it shows are offered by tab completion for -JobId in the rest of the session.'
+            )
+            Parameters  = @{}
+            Inputs      = @(@{ Type = 'System.String[]'; Description = 'Job ids, or objects with a JobId, job_id or Id property.' })
+            Outputs     = @(@{ Type = 'Pixelcut.TryOn.TryOnJob'; Description = 'One per job found: JobId, Status, ResultUrl, ErrorCode, ErrorMessage, IsCancelled. Format-List shows every property.' })
+            Notes       = 'The API has no endpoint that lists jobs: ids come from your own records. A result URL is valid for one hour.'
+            Examples    = @(
+                @{
+                    Title   = 'Look at two jobs at the prompt'
+                    Code    = 'Get-PixelcutTryOnJob 6ba7b810-9dad-11d1-80b4-00c04fd430c8, 9f3c2a1e-4b7d-4c55-8e0a-2d5f6b7c8d90'
+                    Remarks = 'Shows a table of job id, status, and the result URL or the error.'
+                }
+                @{
+                    Title   = 'Cancel what is still running from a CSV export'
+                    Code    = @'
+Import-Csv ./jobs.csv | Get-PixelcutTryOnJob | Where-Object Status -in 'Pending', 'Running' | Stop-PixelcutTryOnJob -PassThru
+'@
+                    Remarks = 'The CSV needs a job_id, JobId or Id column. Jobs that already finished are not sent a cancel.'
+                }
+                @{
+                    Title   = 'A runbook that reports failed jobs, with the key in the environment'
+                    Code    = @'
+$env:PIXELCUT_API_KEY = Get-AutomationVariable -Name PixelcutApiKey
+$jobs = Get-PixelcutTryOnJob -JobId $ids -ErrorAction Stop
+$jobs | Where-Object { $_.Status -eq 'Failed' -and -not $_.IsCancelled } | Select-Object JobId, ErrorCode, ErrorMessage
+'@
+                    Remarks = 'With -ErrorAction Stop the runbook ends at the first job it cannot read, and pwsh -File exits with code 1.'
+                }
+                @{
+                    Title   = 'Tell a missing job from other failures'
+                    Code    = @'
+Get-PixelcutTryOnJob -JobId $ids -ErrorVariable failures -ErrorAction SilentlyContinue
+$failures | Where-Object FullyQualifiedErrorId -like 'JobNotFound,*' | ForEach-Object TargetObject
+'@
+                    Remarks = 'Lists the ids the API does not know; every error record carries the job id as its TargetObject.'
+                }
+            )
+        }
+
+        'Connect-Pixelcut'      = @{
+            Synopsis    = 'Sets the Pixelcut API key for this PowerShell session.'
+            Description = @(
+                'Connect-Pixelcut keeps an API key, and optionally a base URI, for every Pixelcut command run later in the same runspace. A -ApiKey parameter still wins over it, and it wins over the PIXELCUT_API_KEY environment variable. The key is kept per runspace, not per process: ForEach-Object -Parallel runspaces and runbooks sharing a process do not see each other''s keys.'
+                'It never prompts. With -Validate it sends one status request for a job that does not exist; a 404 proves the key was accepted, and a rejected key fails with InvalidAuthToken and is not kept.'
+            )
+            Parameters  = @{
+                ApiKey   = 'The Pixelcut API key to keep for this runspace. Takes a SecureString (Read-Host -AsSecureString, Get-Secret) or a PSCredential whose password is the key, also from the pipeline; plain text is refused. Without it the command fails with ApiKeyMissing rather than prompting.'
+                BaseUri  = 'The address of the Pixelcut API to keep for this runspace. Without it later commands use PIXELCUT_BASE_URI, else https://api.developer.pixelcut.ai. Plain http:// is refused (InsecureBaseUri) unless the host is a loopback address.'
+                Validate = 'Checks the key with one request before keeping it; fails with InvalidAuthToken if the API rejects it.'
+            }
+            Inputs      = @(@{ Type = 'System.Security.SecureString'; Description = 'The API key, such as Get-Secret returns.' })
+            Outputs     = @(@{ Type = 'None'; Description = 'Connect-Pixelcut writes nothing; -Verbose says what it set.' })
+            Notes       = 'Disconnect-Pixelcut forgets the key. Closing the session forgets it too: nothing is written to disk.'
+            Examples    = @(
+                @{
+                    Title   = 'Type the key once at the prompt'
+                    Code    = @'
+Connect-Pixelcut -ApiKey (Read-Host -AsSecureString 'Pixelcut API key') -Validate
+Get-PixelcutTryOnJob 6ba7b810-9dad-11d1-80b4-00c04fd430c8
+'@
+                    Remarks = 'The key is checked, kept for this session, and used by every later Pixelcut command.'
+                }
+                @{
+                    Title   = 'Take the key from a vault, then cancel the jobs in a CSV export'
+                    Code    = @'
+Get-Secret -Name PixelcutApiKey | Connect-Pixelcut
+Import-Csv ./jobs.csv | Stop-PixelcutTryOnJob -PassThru
+'@
+                    Remarks = 'Get-Secret returns a SecureString, which pipes straight into Connect-Pixelcut.'
+                }
+                @{
+                    Title   = 'A runbook that serves two accounts in parallel'
+                    Code    = @'
+$env:PIXELCUT_API_KEY = Get-AutomationVariable -Name DefaultPixelcutApiKey
+$accounts | ForEach-Object -Parallel {
+    Import-Module Pixelcut.TryOn
+    Connect-Pixelcut -ApiKey (Get-Secret -Name $_.SecretName)
+    $_.JobIds | Stop-PixelcutTryOnJob
+}
+'@
+                    Remarks = 'Each parallel runspace uses its own account''s key; runspaces that do not connect use PIXELCUT_API_KEY.'
+                }
+                @{
+                    Title   = 'Stop a runbook when the key is rejected'
+                    Code    = @'
+try { Connect-Pixelcut -ApiKey $key -Validate }
+catch [Pixelcut.TryOn.PixelcutAuthenticationException] { Write-Error "Pixelcut key rejected: $($_.FullyQualifiedErrorId)"; exit 2 }
+'@
+                    Remarks = 'A rejected key fails with error id InvalidAuthToken and a PixelcutAuthenticationException; nothing is kept.'
+                }
+            )
+        }
+
+        'Disconnect-Pixelcut'   = @{
+            Synopsis    = 'Forgets the API key Connect-Pixelcut set for this PowerShell session.'
+            Description = @(
+                'Disconnect-Pixelcut forgets the key and base URI that Connect-Pixelcut kept for the current runspace. Later commands use -ApiKey or the PIXELCUT_API_KEY environment variable again. Other runspaces keep their own keys. Disconnecting a session that is not connected does nothing.'
+            )
+            Parameters  = @{}
+            Inputs      = @(@{ Type = 'None'; Description = 'Disconnect-Pixelcut takes no pipeline input.' })
+            Outputs     = @(@{ Type = 'None'; Description = 'Disconnect-Pixelcut writes nothing.' })
+            Notes       = 'The jobs this session looked up stay offered by tab completion; they hold no secret.'
+            Examples    = @(
+                @{
+                    Title   = 'End an interactive session'
+                    Code    = 'Disconnect-Pixelcut'
+                    Remarks = 'The next Pixelcut command needs -ApiKey, PIXELCUT_API_KEY or a new Connect-Pixelcut.'
+                }
+                @{
+                    Title   = 'Use a key only for one CSV run'
+                    Code    = @'
+Connect-Pixelcut -ApiKey (Get-Secret -Name PixelcutApiKey)
+try { Import-Csv ./jobs.csv | Stop-PixelcutTryOnJob -PassThru }
+finally { Disconnect-Pixelcut }
+'@
+                    Remarks = 'The key is forgotten even when the run fails or is stopped with Ctrl+C.'
+                }
+                @{
+                    Title   = 'Fall back to the runbook''s own key'
+                    Code    = @'
+$env:PIXELCUT_API_KEY = Get-AutomationVariable -Name PixelcutApiKey
+Disconnect-Pixelcut
+$ids | Stop-PixelcutTryOnJob -ErrorAction Stop
+'@
+                    Remarks = 'After Disconnect-Pixelcut, commands use PIXELCUT_API_KEY again.'
+                }
+                @{
+                    Title   = 'Check that no key is left'
+                    Code    = @'
+Disconnect-Pixelcut
+try { Get-PixelcutTryOnJob -JobId $id -ErrorAction Stop }
+catch { if ($_.FullyQualifiedErrorId -like 'ApiKeyMissing,*') { 'No Pixelcut key is set in this session.' } else { throw } }
+'@
+                    Remarks = 'With no -ApiKey and no PIXELCUT_API_KEY, commands fail with ApiKeyMissing before sending anything.'
+                }
+            )
+        }
+    }
+}
