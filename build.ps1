@@ -3,7 +3,8 @@
     Builds, tests, demonstrates, measures and packages the Pixelcut.TryOn module.
 .DESCRIPTION
     Build    compiles everything and lays out the loadable module in out/Pixelcut.TryOn.
-    Test     builds, runs the xunit and Pester tests, ends with "Tests: N passed, N failed".
+    Package  builds and publishes out/Pixelcut.TryOn as a .nupkg into the folder repository out/repository.
+    Test     packages, runs the xunit and Pester tests, ends with "Tests: N passed, N failed".
     Demo     builds and runs a short session against the local stand-in API.
     Bench    builds and measures bulk cancels against the stand-in API (not a test).
     Clean    removes build output.
@@ -13,7 +14,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Bench', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -32,6 +33,7 @@ $Root = $PSScriptRoot
 $OutDir = Join-Path $Root 'out'
 $ModuleDir = Join-Path $OutDir 'Pixelcut.TryOn'
 $ModuleSource = Join-Path $Root 'src/Pixelcut.TryOn'
+$RepositoryDir = Join-Path $OutDir 'repository'
 
 function Invoke-Dotnet {
     & dotnet @args | Out-Host
@@ -57,6 +59,18 @@ function Invoke-Build {
     Invoke-ChildPwsh -File (Join-Path $ModuleSource 'help/New-MamlHelp.ps1') `
         -ModulePath (Join-Path $ModuleDir 'Pixelcut.TryOn.psd1') -Destination (Join-Path $ModuleDir 'en-US/Pixelcut.TryOn.dll-Help.xml')
     Write-Host "Built $ModuleDir"
+}
+
+function Invoke-Package {
+    Invoke-Build
+    if (Test-Path $RepositoryDir) { Remove-Item $RepositoryDir -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $RepositoryDir
+    # Publish-PSResource publishes only to a registered repository: register the folder for this one call.
+    $name = "Pixelcut.TryOn.Build.$PID"
+    Register-PSResourceRepository -Name $name -Uri $RepositoryDir -Trusted
+    try { Publish-PSResource -Path $ModuleDir -Repository $name }
+    finally { Unregister-PSResourceRepository -Name $name }
+    Write-Host "Packaged $((Get-ChildItem $RepositoryDir -Filter *.nupkg).FullName)"
 }
 
 function Get-PesterModulePath {
@@ -95,7 +109,7 @@ function Invoke-PesterTests {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    Invoke-Package
     Invoke-Dotnet restore (Join-Path $Root 'tests/Tools/Tools.csproj') --verbosity quiet
     $xunit = Invoke-XunitTests
     $pester = Invoke-PesterTests
@@ -125,6 +139,7 @@ function Invoke-Clean {
 
 switch ($Task) {
     'Build' { Invoke-Build }
+    'Package' { Invoke-Package }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }

@@ -17,7 +17,10 @@ Describe 'The built module' {
         $manifest.PowerShellVersion | Should -Be ([version]'5.1')
         $data = Import-PowerShellDataFile (Join-Path $modulePath 'Pixelcut.TryOn.psd1')
         $data.CmdletsToExport | Should -Not -Contain '*'
-        $data.CmdletsToExport | Should -Contain 'Stop-PixelcutTryOnJob'
+        $data.CmdletsToExport | Sort-Object | Should -Be @('Connect-Pixelcut', 'Disconnect-Pixelcut', 'Get-PixelcutTryOnJob', 'Stop-PixelcutTryOnJob')
+        foreach ($field in 'Tags', 'LicenseUri', 'ProjectUri', 'ReleaseNotes') { $data.PrivateData.PSData[$field] | Should -Not -BeNullOrEmpty -Because "a gallery shows $field" }
+        $manifest.Description | Should -Not -BeNullOrEmpty
+        $manifest.Author | Should -Not -BeNullOrEmpty
         (Get-Module Pixelcut.TryOn).ExportedCmdlets.Keys | Sort-Object | Should -Be ($data.CmdletsToExport | Sort-Object)
     }
 
@@ -30,9 +33,19 @@ Describe 'The built module' {
     It 'has help for <Name>: synopsis, description, every parameter and at least four examples' -ForEach $exportedCmdlets {
         $help = Get-Help $Name -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
-        $help.Synopsis | Should -Not -Match '^\s*Stop-PixelcutTryOnJob \['
+        $help.Synopsis | Should -Not -Match "^\s*$Name \["
         ($help.description.Text -join '') | Should -Not -BeNullOrEmpty
-        @($help.examples.example).Count | Should -BeGreaterOrEqual 4
+        $examples = @($help.examples.example)
+        $examples.Count | Should -BeGreaterOrEqual 4
+        foreach ($example in $examples) {
+            $example.code | Should -Match $Name -Because "every example of $Name shows $Name"
+            ($example.remarks.Text -join '') | Should -Not -BeNullOrEmpty
+        }
+        $code = $examples.code -join "`n"
+        $code | Should -Match 'Import-Csv' -Because 'one example pipes from Import-Csv'
+        $code | Should -Match 'PIXELCUT_API_KEY' -Because 'one example is a runbook with the key in the environment'
+        $code | Should -Match 'catch|FullyQualifiedErrorId' -Because 'one example acts on an error id'
+        (Get-Command $Name).OutputType | ForEach-Object { $help.returnValues.returnValue.type.name | Should -Contain $_.Name }
         foreach ($parameter in (Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin $commonParameters }) {
             $described = $help.parameters.parameter | Where-Object name -EQ $parameter
             ($described.description.Text -join '') | Should -Not -BeNullOrEmpty -Because "-$parameter needs help"
