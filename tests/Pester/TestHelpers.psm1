@@ -7,10 +7,12 @@ function Get-BuiltModulePath { $script:ModulePath }
 function Invoke-ChildPwsh {
     <#
     Runs a script in a fresh pwsh -NonInteractive process with the built module imported (unless -WithoutModule) and the given
-    environment, and returns everything it printed, all streams merged, as one string.
+    environment, and returns everything it printed, all streams merged, as one string, and its exit code.
+    With -File it runs a script file as a scheduled task would (pwsh -File), importing nothing.
     #>
     param(
-        [Parameter(Mandatory)] [string] $Script,
+        [Parameter(Mandatory, ParameterSetName = 'Command')] [string] $Script,
+        [Parameter(Mandatory, ParameterSetName = 'File')] [string] $File,
         [hashtable] $Environment = @{},
         [string[]] $Arguments = @(),
         [switch] $WithoutModule
@@ -18,8 +20,10 @@ function Invoke-ChildPwsh {
     $start = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
     # Under 'dotnet pwsh' the process is the dotnet host, which needs pwsh.dll named first.
     if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { $start.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
-    $wrapped = if ($WithoutModule) { $Script } else { "Import-Module '$script:ModulePath'`n$Script" }
-    foreach ($argument in @('-NoProfile', '-NonInteractive', '-Command', $wrapped) + $Arguments) { $start.ArgumentList.Add($argument) }
+    $run = if ($File) { '-File', $File }
+    elseif ($WithoutModule) { '-Command', $Script }
+    else { '-Command', "Import-Module '$script:ModulePath'`n$Script" }
+    foreach ($argument in @('-NoProfile', '-NonInteractive') + $run + $Arguments) { $start.ArgumentList.Add($argument) }
     $start.UseShellExecute = $false
     $start.RedirectStandardOutput = $true
     $start.RedirectStandardError = $true

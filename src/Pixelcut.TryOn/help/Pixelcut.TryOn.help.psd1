@@ -45,10 +45,11 @@
                     Title   = 'A runbook with the key in the environment'
                     Code    = @'
 $env:PIXELCUT_API_KEY = Get-AutomationVariable -Name PixelcutApiKey
-$ids | Stop-PixelcutTryOnJob -ErrorVariable failed -ErrorAction SilentlyContinue
+try { $ids | Stop-PixelcutTryOnJob -ErrorVariable failed -ErrorAction SilentlyContinue }
+catch { "Stopped: $($_.Exception.Message)"; exit 2 }
 if ($failed) { $failed | ForEach-Object { '{0}: {1}' -f $_.TargetObject, $_.FullyQualifiedErrorId }; exit 1 }
 '@
-                    Remarks = 'Nothing prompts, the key never appears in the job''s output, and the runbook fails when any job was not cancelled.'
+                    Remarks = 'Nothing prompts and the key never appears in the output. Every id is tried; the runbook exits 1 when any job was not cancelled, and 2 when a rejected key, an account without credits or a missing key stopped it.'
                 }
                 @{
                     Title   = 'Treat a job that already finished as done'
