@@ -16,16 +16,25 @@ try {
     $unknown = '00000000-0000-4000-8000-000000000000'
     Add-SandboxJob $sandbox -Id $pending
     Add-SandboxJob $sandbox -Id $finished -Status completed
-    $env:PIXELCUT_API_KEY = $sandbox.ValidApiKey
-    $env:PIXELCUT_BASE_URI = $sandbox.BaseUri
-    Write-Host "Stand-in API at $($sandbox.BaseUri); PIXELCUT_API_KEY and PIXELCUT_BASE_URI point at it."
+    Write-Host "Stand-in API at $($sandbox.BaseUri)."
 
     Show-Step "'$($pending[0])', '$($pending[1])' | Stop-PixelcutTryOnJob -WhatIf"
     $pending | Stop-PixelcutTryOnJob -WhatIf
     Write-Host "Requests the API received: $(@(Get-SandboxLog $sandbox).Count)"
 
-    Show-Step "'$($pending[0])', '$($pending[1])' | Stop-PixelcutTryOnJob -PassThru"
-    $pending | Stop-PixelcutTryOnJob -PassThru | Format-Table | Out-Host
+    Show-Step "Connect-Pixelcut -ApiKey `$key -BaseUri $($sandbox.BaseUri) -Validate -Verbose"
+    $key = ConvertTo-SecureString $sandbox.ValidApiKey -AsPlainText -Force
+    Connect-Pixelcut -ApiKey $key -BaseUri $sandbox.BaseUri -Validate -Verbose
+
+    Show-Step "Get-PixelcutTryOnJob $($pending[0]), $($pending[1]), $finished"
+    Get-PixelcutTryOnJob $pending[0], $pending[1], $finished | Format-Table | Out-Host
+
+    Show-Step "Get-PixelcutTryOnJob ... | Where-Object Status -in 'Pending', 'Running' | Stop-PixelcutTryOnJob -PassThru"
+    Get-PixelcutTryOnJob $pending[0], $pending[1], $finished | Where-Object Status -In 'Pending', 'Running' |
+        Stop-PixelcutTryOnJob -PassThru | Format-Table | Out-Host
+
+    Show-Step "Get-PixelcutTryOnJob $($pending[0]) | Format-List"
+    Get-PixelcutTryOnJob $pending[0] | Format-List | Out-Host
 
     Show-Step "Stop-PixelcutTryOnJob -JobId $unknown, $finished -ErrorVariable failed -ErrorAction SilentlyContinue"
     Stop-PixelcutTryOnJob -JobId $unknown, $finished -ErrorVariable failed -ErrorAction SilentlyContinue
@@ -41,6 +50,6 @@ try {
     }
 }
 finally {
+    Disconnect-Pixelcut
     Stop-PixelcutSandbox $sandbox
-    Remove-Item Env:PIXELCUT_API_KEY, Env:PIXELCUT_BASE_URI -ErrorAction SilentlyContinue
 }
