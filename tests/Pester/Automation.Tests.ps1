@@ -3,10 +3,7 @@ Describe 'A runbook run as pwsh -NonInteractive -File' {
         Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
         $sandbox = Enter-SandboxSession
         # As installed: Import-Module Pixelcut.TryOn finds the module by name on PSModulePath.
-        $runbookEnvironment = @{
-            PIXELCUT_API_KEY = $sandbox.ValidApiKey; PIXELCUT_BASE_URI = $sandbox.BaseUri; PIXELCUT_REQUESTS_PER_SECOND = '1000'
-            PSModulePath = Split-Path (Get-BuiltModulePath)
-        }
+        $runbookEnvironment = (Get-SandboxEnvironment $sandbox) + @{ PSModulePath = Split-Path (Get-BuiltModulePath) }
 
         function Invoke-Runbook([string] $Text, [hashtable] $Environment = @{}) {
             $path = Join-Path $TestDrive "runbook-$([guid]::NewGuid().ToString('N')).ps1"

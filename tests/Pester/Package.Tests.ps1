@@ -30,9 +30,7 @@ Install-PSResource -Name Pixelcut.TryOn -Repository PixelcutLocal -Scope Current
         $install.Output | Should -Match ([regex]::Escape("installed:$profileRoot"))
 
         Add-SandboxJob $sandbox -Id packaged-job
-        $use = Invoke-ChildPwsh -WithoutModule -Environment ($isolated + @{
-                PIXELCUT_API_KEY = $sandbox.ValidApiKey; PIXELCUT_BASE_URI = $sandbox.BaseUri; PIXELCUT_REQUESTS_PER_SECOND = '1000'
-            }) -Script @"
+        $use = Invoke-ChildPwsh -WithoutModule -Environment ($isolated + (Get-SandboxEnvironment $sandbox)) -Script @"
 `$ErrorActionPreference = 'Stop'
 Import-Module Pixelcut.TryOn
 'loaded:' + (Get-Module Pixelcut.TryOn).ModuleBase

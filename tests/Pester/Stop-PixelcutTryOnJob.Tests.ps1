@@ -2,9 +2,7 @@ Describe 'Stop-PixelcutTryOnJob' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
         $sandbox = Enter-SandboxSession
-        $childEnvironment = @{
-            PIXELCUT_API_KEY = $sandbox.ValidApiKey; PIXELCUT_BASE_URI = $sandbox.BaseUri; PIXELCUT_REQUESTS_PER_SECOND = '1000'
-        }
+        $childEnvironment = Get-SandboxEnvironment $sandbox
 
         function Get-JobState([string] $Id) { Get-SandboxJob $sandbox | Where-Object id -EQ $Id }
         function Get-CancelledIds { @(Get-SandboxJob $sandbox | Where-Object errorCode -EQ 'job_cancelled' | ForEach-Object id) }

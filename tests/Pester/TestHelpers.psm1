@@ -47,10 +47,13 @@ function Enter-SandboxSession {
     Import-Module (Join-Path $PSScriptRoot '../Sandbox/Sandbox.psm1') -Global -Force
     Import-Module $script:ModulePath -Global -Force
     $sandbox = Start-PixelcutSandbox
-    $env:PIXELCUT_API_KEY = $sandbox.ValidApiKey
-    $env:PIXELCUT_BASE_URI = $sandbox.BaseUri
-    $env:PIXELCUT_REQUESTS_PER_SECOND = '1000'
+    foreach ($entry in (Get-SandboxEnvironment $sandbox).GetEnumerator()) { Set-Item "Env:$($entry.Key)" $entry.Value }
     $sandbox
+}
+
+function Get-SandboxEnvironment($Sandbox) {
+    <# The environment that points the module at the stand-in with its valid key, paced fast so tests do not wait. #>
+    @{ PIXELCUT_API_KEY = $Sandbox.ValidApiKey; PIXELCUT_BASE_URI = $Sandbox.BaseUri; PIXELCUT_REQUESTS_PER_SECOND = '1000' }
 }
 
 function Exit-SandboxSession($Sandbox) {
@@ -62,4 +65,4 @@ function Get-ErrorId($Record) { $Record.FullyQualifiedErrorId.Split(',')[0] }
 
 function ConvertTo-SecureKey([string] $Key) { ConvertTo-SecureString -String $Key -AsPlainText -Force }
 
-Export-ModuleMember -Function Get-BuiltModulePath, Invoke-ChildPwsh, Enter-SandboxSession, Exit-SandboxSession, Get-ErrorId, ConvertTo-SecureKey
+Export-ModuleMember -Function Get-BuiltModulePath, Invoke-ChildPwsh, Enter-SandboxSession, Get-SandboxEnvironment, Exit-SandboxSession, Get-ErrorId, ConvertTo-SecureKey
