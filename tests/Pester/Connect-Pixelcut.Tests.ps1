@@ -123,6 +123,20 @@ Describe 'Connect-Pixelcut and Disconnect-Pixelcut' {
         Test-Cancel | Should -Be 'Cancelled'
     }
 
+    It 'starts a runspace that ForEach-Object -Parallel reuses without the key its previous user connected with' {
+        Remove-Item Env:PIXELCUT_API_KEY
+        Add-SandboxJob $sandbox -Id reuse-1, reuse-2
+        $outcomes = @(@{ Id = 'reuse-1'; Key = $validKey }, @{ Id = 'reuse-2'; Key = $null }) | ForEach-Object -ThrottleLimit 1 -Parallel {
+            Import-Module $using:modulePath
+            $job = $_
+            if ($job.Key) { Connect-Pixelcut -ApiKey $job.Key }
+            try { Stop-PixelcutTryOnJob -JobId $job.Id -ErrorAction Stop; "$($job.Id): Cancelled in runspace $([runspace]::DefaultRunspace.Id)" }
+            catch { "$($job.Id): $($_.FullyQualifiedErrorId.Split(',')[0]) in runspace $([runspace]::DefaultRunspace.Id)" }
+        }
+        $outcomes[0] -match '^reuse-1: Cancelled in runspace (\d+)$' | Should -BeTrue -Because $outcomes[0]
+        $outcomes[1] | Should -Be "reuse-2: ApiKeyMissing in runspace $($Matches[1])" -Because 'the second item runs in the first runspace, reset'
+    }
+
     It 'keeps the key out of every stream and the transcript of a -Verbose -Debug run' {
         $transcript = Join-Path $TestDrive 'connect.txt'
         $run = Invoke-ChildPwsh -Environment @{ GOOD_KEY = $sandbox.ValidApiKey; WRONG_KEY = 'sk_wrong_secret_4242'; PIXELCUT_BASE_URI = $sandbox.BaseUri } -Script @"

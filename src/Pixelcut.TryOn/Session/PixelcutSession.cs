@@ -1,4 +1,5 @@
 using System;
+using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 using Pixelcut.TryOn.Api;
@@ -12,7 +13,11 @@ namespace Pixelcut.TryOn.Session
     /// </summary>
     internal sealed class PixelcutSession
     {
-        private static readonly ConditionalWeakTable<Runspace, PixelcutSession> ByRunspace = new ConditionalWeakTable<Runspace, PixelcutSession>();
+        // Keyed by the runspace's event manager rather than the runspace itself: PowerShell replaces
+        // the event manager when it resets a runspace for reuse (ForEach-Object -Parallel pools them),
+        // so a reused runspace starts without the key its previous user connected with.
+        private static readonly ConditionalWeakTable<PSEventManager, PixelcutSession> ByRunspace =
+            new ConditionalWeakTable<PSEventManager, PixelcutSession>();
 
         /// <summary>The session of the runspace running the calling pipeline.</summary>
         public static PixelcutSession Current
@@ -21,7 +26,7 @@ namespace Pixelcut.TryOn.Session
             {
                 var runspace = Runspace.DefaultRunspace
                     ?? throw new InvalidOperationException("Pixelcut commands run only on a PowerShell pipeline thread.");
-                return ByRunspace.GetValue(runspace, _ => new PixelcutSession());
+                return ByRunspace.GetValue(runspace.Events, _ => new PixelcutSession());
             }
         }
 

@@ -115,7 +115,7 @@ $failures | Where-Object FullyQualifiedErrorId -like 'JobNotFound,*' | ForEach-O
         'Connect-Pixelcut'      = @{
             Synopsis    = 'Sets the Pixelcut API key for this PowerShell session.'
             Description = @(
-                'Connect-Pixelcut keeps an API key, and optionally a base URI, for every Pixelcut command run later in the same runspace. A -ApiKey parameter still wins over it, and it wins over the PIXELCUT_API_KEY environment variable. The key is kept per runspace, not per process: ForEach-Object -Parallel runspaces and runbooks sharing a process do not see each other''s keys.'
+                'Connect-Pixelcut keeps an API key, and optionally a base URI, for every Pixelcut command run later in the same runspace. A -ApiKey parameter still wins over it, and it wins over the PIXELCUT_API_KEY environment variable. The key is kept per runspace, not per process: ForEach-Object -Parallel runspaces and runbooks sharing a process do not see each other''s keys, and a runspace that ForEach-Object -Parallel reuses starts without the key of its previous user.'
                 'It never prompts. With -Validate it sends one status request for a job that does not exist; a 404 proves the key was accepted, and a rejected key fails with InvalidAuthToken and is not kept.'
             )
             Parameters  = @{
