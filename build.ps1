@@ -41,7 +41,7 @@ function Invoke-Dotnet {
 }
 
 # A fresh pwsh, so what it imports is not held by this process; under 'dotnet pwsh' the host needs pwsh.dll named first.
-function Invoke-ChildPwsh {
+function Invoke-PwshProcess {
     $pwsh = @([Environment]::ProcessPath)
     if ([IO.Path]::GetFileNameWithoutExtension($pwsh[0]) -eq 'dotnet') { $pwsh += Join-Path $PSHOME 'pwsh.dll' }
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive @args | Out-Host
@@ -56,7 +56,7 @@ function Invoke-Build {
     Copy-Item (Join-Path $ModuleSource "bin/$Configuration/netstandard2.0/Pixelcut.TryOn.dll") $ModuleDir
     Copy-Item (Join-Path $ModuleSource 'Pixelcut.TryOn.format.ps1xml') $ModuleDir
     Copy-Item (Join-Path $ModuleSource 'en-US') $ModuleDir -Recurse
-    Invoke-ChildPwsh -File (Join-Path $ModuleSource 'help/New-MamlHelp.ps1') `
+    Invoke-PwshProcess -File (Join-Path $ModuleSource 'help/New-MamlHelp.ps1') `
         -ModulePath (Join-Path $ModuleDir 'Pixelcut.TryOn.psd1') -Destination (Join-Path $ModuleDir 'en-US/Pixelcut.TryOn.dll-Help.xml')
     Write-Host "Built $ModuleDir"
 }

@@ -64,6 +64,16 @@ $ErrorActionPreference = 'Stop'
         $run.Output | Should -Not -Match 'not reached'
     }
 
+    It 'with -ErrorAction Stop on one command, ends there with exit code 1' {
+        $run = Invoke-Runbook @'
+$jobs = Get-PixelcutTryOnJob -JobId ok1, missing -ErrorAction Stop
+'not reached'
+'@
+        $run.ExitCode | Should -Be 1
+        $run.Output | Should -Match "Job 'missing' was not found"
+        $run.Output | Should -Not -Match 'not reached'
+    }
+
     It 'with try/catch on a typed exception, chooses its own exit code' {
         $run = Invoke-Runbook @'
 try { Stop-PixelcutTryOnJob -JobId ok1 -ErrorAction Stop }

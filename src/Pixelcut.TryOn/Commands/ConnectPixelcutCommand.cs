@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Security;
 using System.Threading;
 using Pixelcut.TryOn.Api;
+using Pixelcut.TryOn.Resilience;
 using Pixelcut.TryOn.Session;
 
 namespace Pixelcut.TryOn.Commands
@@ -45,7 +46,8 @@ namespace Pixelcut.TryOn.Commands
 
         private void CheckKey(ApiKey key, Uri baseUri)
         {
-            var requester = ConnectionSettings.CreateRequester(this, key, baseUri, Resilience.RetryPolicy.DefaultMaxRetryCount, timeoutSec: 30);
+            var requester = ConnectionSettings.CreateRequester(this, key, baseUri, RetryPolicy.DefaultMaxRetryCount,
+                ConnectionSettings.DefaultTimeoutSec);
             JobResult<TryOnJob> result;
             try
             {

@@ -18,6 +18,7 @@ namespace Pixelcut.TryOn.Commands
         internal const string BaseUriVariable = "PIXELCUT_BASE_URI";
         internal const string RateVariable = "PIXELCUT_REQUESTS_PER_SECOND";
         internal static readonly Uri DefaultBaseUri = new Uri("https://api.developer.pixelcut.ai");
+        internal const int DefaultTimeoutSec = 30;
 
         private static readonly Random Jitter = new Random();
 

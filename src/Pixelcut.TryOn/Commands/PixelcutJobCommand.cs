@@ -60,7 +60,7 @@ namespace Pixelcut.TryOn.Commands
 
         [Parameter]
         [ValidateRange(1, 3600)]
-        public int TimeoutSec { get; set; } = 30;
+        public int TimeoutSec { get; set; } = ConnectionSettings.DefaultTimeoutSec;
 
         /// <summary>What the command does to a job, as ShouldProcess and progress name it.</summary>
         protected abstract string Action { get; }
