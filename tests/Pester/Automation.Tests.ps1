@@ -53,22 +53,11 @@ if ($failed) { exit 1 }
         Get-CancelledIds | Should -BeNullOrEmpty
     }
 
-    It 'with $ErrorActionPreference = ''Stop'', ends at the first failure with exit code 1' {
-        $run = Invoke-Runbook @'
-$ErrorActionPreference = 'Stop'
-'missing', 'ok1' | Stop-PixelcutTryOnJob -ThrottleLimit 1
-'not reached'
-'@
-        $run.ExitCode | Should -Be 1
-        $run.Output | Should -Match "Job 'missing' was not found"
-        $run.Output | Should -Not -Match 'not reached'
-    }
-
-    It 'with -ErrorAction Stop on one command, ends there with exit code 1' {
-        $run = Invoke-Runbook @'
-$jobs = Get-PixelcutTryOnJob -JobId ok1, missing -ErrorAction Stop
-'not reached'
-'@
+    It 'with <Name>, ends at the first failure with exit code 1' -ForEach @(
+        @{ Name = '$ErrorActionPreference = ''Stop'''; Script = "`$ErrorActionPreference = 'Stop'`n'missing', 'ok1' | Stop-PixelcutTryOnJob -ThrottleLimit 1" }
+        @{ Name = '-ErrorAction Stop on one command'; Script = '$jobs = Get-PixelcutTryOnJob -JobId ok1, missing -ErrorAction Stop' }
+    ) {
+        $run = Invoke-Runbook "$Script`n'not reached'"
         $run.ExitCode | Should -Be 1
         $run.Output | Should -Match "Job 'missing' was not found"
         $run.Output | Should -Not -Match 'not reached'

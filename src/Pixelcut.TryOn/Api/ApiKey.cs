@@ -29,7 +29,7 @@ namespace Pixelcut.TryOn.Api
         }
 
         /// <summary>A one-way name for the key, to share state (pacing) between users of the same key.</summary>
-        public string Fingerprint { get; }
+        internal string Fingerprint { get; }
 
         internal string Reveal() => new NetworkCredential(string.Empty, _secret).Password;
 

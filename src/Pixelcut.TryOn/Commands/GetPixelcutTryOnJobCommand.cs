@@ -3,7 +3,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using Pixelcut.TryOn.Api;
 using Pixelcut.TryOn.Resilience;
-using Pixelcut.TryOn.Session;
 
 namespace Pixelcut.TryOn.Commands
 {
@@ -19,7 +18,7 @@ namespace Pixelcut.TryOn.Commands
 
         protected override void WriteSuccess(TryOnJob result)
         {
-            PixelcutSession.Current.RecentJobs.Remember(result);
+            Session.RecentJobs.Remember(result);
             WriteObject(result);
         }
     }

@@ -25,7 +25,6 @@ namespace Pixelcut.TryOn.Commands
         private readonly Stopwatch _watch = new Stopwatch();
         private OrderedDispatcher<JobResult<TResult>>? _dispatcher;
         private JobRequester? _requester;
-        private PixelcutSession _session = null!;
         private Uri _baseUri = ConnectionSettings.DefaultBaseUri;
         private long _done;
         private long _total;
@@ -62,6 +61,9 @@ namespace Pixelcut.TryOn.Commands
         [ValidateRange(1, 3600)]
         public int TimeoutSec { get; set; } = ConnectionSettings.DefaultTimeoutSec;
 
+        /// <summary>This runspace's Connect-Pixelcut settings and looked-up jobs, read once per invocation.</summary>
+        private protected PixelcutSession Session { get; private set; } = null!;
+
         /// <summary>What the command does to a job, as ShouldProcess and progress name it.</summary>
         protected abstract string Action { get; }
 
@@ -72,8 +74,8 @@ namespace Pixelcut.TryOn.Commands
 
         protected override void BeginProcessing()
         {
-            _session = PixelcutSession.Current;
-            _baseUri = ConnectionSettings.ResolveBaseUri(this, BaseUri ?? _session.BaseUri);
+            Session = PixelcutSession.Current;
+            _baseUri = ConnectionSettings.ResolveBaseUri(this, BaseUri ?? Session.BaseUri);
             _totalKnown = !MyInvocation.ExpectingInput;
             _watch.Start();
         }
@@ -171,7 +173,7 @@ namespace Pixelcut.TryOn.Commands
         /// <summary>Set up on the first job that is really sent, so -WhatIf and bad ids need no key.</summary>
         private OrderedDispatcher<JobResult<TResult>> Start()
         {
-            var (key, keySource) = ConnectionSettings.ResolveApiKey(this, ApiKey, _session);
+            var (key, keySource) = ConnectionSettings.ResolveApiKey(this, ApiKey, Session);
             WriteDebug($"API key from {keySource}; throttle limit {ThrottleLimit}.");
             _requester = ConnectionSettings.CreateRequester(this, key, _baseUri, MaxRetryCount, TimeoutSec);
             return new OrderedDispatcher<JobResult<TResult>>(ThrottleLimit, _stop.Token);
