@@ -15,7 +15,9 @@ public class ErrorTableTests
     [InlineData(502, "<html>Bad gateway</html>", "ServerError", ErrorCategory.ResourceUnavailable, typeof(PixelcutServerException), false)]
     [InlineData(400, """{"error":"Bad","error_code":"invalid_parameter"}""", "UnexpectedResponse", ErrorCategory.InvalidResult, typeof(PixelcutApiException), false)]
     [InlineData(302, "", "UnexpectedResponse", ErrorCategory.InvalidResult, typeof(PixelcutApiException), false)]
-    [InlineData(200, "{\"message\": \"Job canc", "UnexpectedResponse", ErrorCategory.InvalidResult, typeof(PixelcutApiException), false)]
+    [InlineData(403, "<html><h1>403 Forbidden</h1></html>", "AccessDenied", ErrorCategory.PermissionDenied, typeof(PixelcutAuthenticationException), true)]
+    [InlineData(403, """{"error":"Blocked","error_code":"ip_not_allowed"}""", "AccessDenied", ErrorCategory.PermissionDenied, typeof(PixelcutAuthenticationException), true)]
+    [InlineData(407, "<html>Proxy login</html>", "ProxyAuthenticationRequired", ErrorCategory.AuthenticationError, typeof(PixelcutConnectionException), true)]
     public void Each_answer_maps_to_its_row(int status, string body, string errorId, ErrorCategory category, Type exceptionType, bool terminating)
     {
         var failure = PixelcutHttp.Interpret("job-1", status, body, null).Failure!;
@@ -64,7 +66,7 @@ public class ErrorTableTests
 
     [Fact]
     public void Control_characters_in_an_id_are_shown_escaped() =>
-        Assert.Equal("a\\u001b[31mb", ErrorTable.Printable("a\u001b[31mb"));
+        Assert.Equal("a\\u001b[31mb", SafeText.Printable("a\u001b[31mb"));
 
     [Fact]
     public void Connection_failures_keep_the_inner_exception()

@@ -36,6 +36,7 @@ public class JobPathTests
     [InlineData("..", "another path")]
     [InlineData("a\nb", "control character")]
     [InlineData("a\u0000", "control character")]
+    [InlineData("a\u202Eb", "text-direction")]
     public void Ids_that_cannot_be_one_segment_are_refused(string jobId, string reason) =>
         Assert.Contains(reason, JobPath.Problem(jobId));
 
@@ -59,4 +60,21 @@ public class JobPathTests
     [InlineData("http://10.0.0.1", false)]
     [InlineData("http://localhost.example.test", false)]
     public void Loopback_is_recognised(string uri, bool loopback) => Assert.Equal(loopback, JobPath.IsLoopback(new Uri(uri)));
+
+    [Fact]
+    public void Ids_over_1024_characters_are_refused_and_1024_are_not()
+    {
+        Assert.Null(JobPath.Problem(new string('a', 1024)));
+        Assert.Contains("1025 characters", JobPath.Problem(new string('a', 1025)));
+        Assert.Null(JobPath.Problem("emoji \uD83D\uDE00 pair"));
+    }
+
+    // Theory data cannot carry a lone surrogate: it is replaced on the way to the test.
+    [Fact]
+    public void Ids_with_an_unpaired_surrogate_are_refused()
+    {
+        Assert.Contains("unpaired UTF-16 surrogate", JobPath.Problem("a\uD800b"));
+        Assert.Contains("unpaired UTF-16 surrogate", JobPath.Problem("a\uDC00"));
+        Assert.Contains("unpaired UTF-16 surrogate", JobPath.Problem("\uDE00\uD83D"));
+    }
 }

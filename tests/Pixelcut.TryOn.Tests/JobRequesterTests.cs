@@ -42,7 +42,7 @@ public class JobRequesterTests
     {
         var handler = new ScriptedHandler(Throttled, Answer(HttpStatusCode.InternalServerError, "oops"), Throttled, Cancelled);
         var (requester, clock, pacer) = Create(handler);
-        var result = await JobOperations.CancelAsync(requester, "j", CancellationToken.None);
+        var result = await JobOperations.CancelAsync(requester, "j", null, CancellationToken.None);
 
         Assert.Equal("Job cancelled", result.Value!.Message);
         Assert.Equal(4, handler.Requests);
@@ -57,7 +57,7 @@ public class JobRequesterTests
     {
         var handler = new ScriptedHandler(Answer((HttpStatusCode)429, "{}", TimeSpan.FromSeconds(7)), Cancelled);
         var (requester, clock, _) = Create(handler);
-        await JobOperations.CancelAsync(requester, "j", CancellationToken.None);
+        await JobOperations.CancelAsync(requester, "j", null, CancellationToken.None);
         Assert.Contains(TimeSpan.FromSeconds(7), clock.Delays);
     }
 
@@ -66,7 +66,7 @@ public class JobRequesterTests
     {
         var handler = new ScriptedHandler(Throttled, Throttled, Throttled);
         var (requester, _, _) = Create(handler, maxRetries: 2);
-        var result = await JobOperations.CancelAsync(requester, "j", CancellationToken.None);
+        var result = await JobOperations.CancelAsync(requester, "j", null, CancellationToken.None);
         Assert.Equal(ErrorKind.RateLimitExceeded, result.Failure!.Kind);
         Assert.Equal(3, result.Failure.Attempts);
         Assert.Equal(3, handler.Requests);
@@ -77,8 +77,8 @@ public class JobRequesterTests
     {
         var handler = new ScriptedHandler(Answer(HttpStatusCode.Unauthorized, """{"error":"API Token not found","error_code":"invalid_auth_token"}"""));
         var (requester, _, _) = Create(handler);
-        var first = await JobOperations.CancelAsync(requester, "a", CancellationToken.None);
-        var second = await JobOperations.CancelAsync(requester, "b", CancellationToken.None);
+        var first = await JobOperations.CancelAsync(requester, "a", null, CancellationToken.None);
+        var second = await JobOperations.CancelAsync(requester, "b", null, CancellationToken.None);
         Assert.Equal(ErrorKind.InvalidAuthToken, first.Failure!.Kind);
         Assert.Equal(ErrorKind.InvalidAuthToken, second.Failure!.Kind);
         Assert.Equal("b", second.Failure.JobId);
@@ -94,18 +94,88 @@ public class JobRequesterTests
             Answer(HttpStatusCode.Conflict, """{"error":"finished","error_code":"job_finished"}"""),
             Answer(HttpStatusCode.OK, """{"job_id":"j","status":"failed","error":{"message":"cancelled","error_code":"job_cancelled"}}"""));
         var (requester, _, _) = Create(handler);
-        var result = await JobOperations.CancelAsync(requester, "j", CancellationToken.None);
+        var result = await JobOperations.CancelAsync(requester, "j", null, CancellationToken.None);
         Assert.NotNull(result.Value);
         Assert.Equal(3, handler.Requests);
     }
 
-    [Fact]
-    public async Task A_409_without_an_earlier_attempt_is_not_second_guessed()
+    [Theory]
+    [InlineData("""{"job_id":"j","status":"completed","result_url":"https://assets.example.test/j.jpg"}""", "completed")]
+    [InlineData("""{"job_id":"j","status":"failed","error":{"message":"filtered","error_code":"content_filter_error"}}""", "failed with content_filter_error")]
+    public async Task Every_409_is_checked_and_names_how_the_job_ended(string status, string ending)
     {
-        var handler = new ScriptedHandler(Answer(HttpStatusCode.Conflict, """{"error":"finished","error_code":"job_finished"}"""));
+        var handler = new ScriptedHandler(
+            Answer(HttpStatusCode.Conflict, """{"error":"finished","error_code":"job_finished"}"""),
+            Answer(HttpStatusCode.OK, status));
         var (requester, _, _) = Create(handler);
-        var result = await JobOperations.CancelAsync(requester, "j", CancellationToken.None);
+        var result = await JobOperations.CancelAsync(requester, "j", null, CancellationToken.None);
         Assert.Equal(ErrorKind.JobFinished, result.Failure!.Kind);
-        Assert.Equal(1, handler.Requests);
+        Assert.Equal(2, handler.Requests);
+        Assert.Contains($"has already finished ({ending})", ErrorTable.ToException(result.Failure).Message);
+    }
+
+    [Fact]
+    public async Task A_409_on_the_first_attempt_that_reads_as_cancelled_is_a_success()
+    {
+        var handler = new ScriptedHandler(
+            Answer(HttpStatusCode.Conflict, """{"error":"finished","error_code":"job_finished"}"""),
+            Answer(HttpStatusCode.OK, """{"job_id":"j","status":"failed","error":{"message":"cancelled","error_code":"job_cancelled"}}"""));
+        var (requester, _, _) = Create(handler);
+        var result = await JobOperations.CancelAsync(requester, "j", null, CancellationToken.None);
+        Assert.Equal("Job cancelled", result.Value!.Message);
+        Assert.Null(result.Failure);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.NoContent, "")]
+    [InlineData(HttpStatusCode.OK, "")]
+    [InlineData(HttpStatusCode.OK, "{}")]
+    [InlineData(HttpStatusCode.Accepted, """{"message":""}""")]
+    [InlineData(HttpStatusCode.OK, "{\"message\": \"Job canc")]
+    public async Task Any_2xx_to_a_cancel_is_a_success(HttpStatusCode status, string body)
+    {
+        var (requester, _, _) = Create(new ScriptedHandler(Answer(status, body)));
+        var result = await JobOperations.CancelAsync(requester, "j", null, CancellationToken.None);
+        Assert.Equal("Job cancelled", result.Value!.Message);
+    }
+
+    [Fact]
+    public async Task A_status_about_another_job_is_an_unexpected_response()
+    {
+        var (requester, _, _) = Create(new ScriptedHandler(Answer(HttpStatusCode.OK, """{"job_id":"k","status":"pending"}""")));
+        var result = await JobOperations.GetAsync(requester, "j", null, CancellationToken.None);
+        Assert.Equal(ErrorKind.UnexpectedResponse, result.Failure!.Kind);
+        Assert.Contains("about job 'k'", result.Failure.Detail);
+    }
+
+    [Fact]
+    public async Task A_status_that_is_not_json_is_an_unexpected_response()
+    {
+        var (requester, _, _) = Create(new ScriptedHandler(Answer(HttpStatusCode.OK, "{\"status\": \"pend")));
+        var result = await JobOperations.GetAsync(requester, "j", null, CancellationToken.None);
+        Assert.Equal(ErrorKind.UnexpectedResponse, result.Failure!.Kind);
+        Assert.Equal(200, result.Failure.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_exception_while_reading_the_body_is_that_jobs_failure()
+    {
+        var handler = new ScriptedHandler(() => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ThrowingContent() });
+        var (requester, _, _) = Create(handler, maxRetries: 0);
+        var result = await JobOperations.CancelAsync(requester, "j", null, CancellationToken.None);
+        Assert.Equal(ErrorKind.UnexpectedResponse, result.Failure!.Kind);
+        Assert.True(result.MayHaveReachedServer);
+    }
+
+    private sealed class ThrowingContent : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+            throw new InvalidOperationException("The character set provided in ContentType is invalid.");
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 }

@@ -9,7 +9,7 @@ public class OrderedDispatcherTests
     {
         var gates = Enumerable.Range(0, 4).Select(_ => new TaskCompletionSource<int>()).ToArray();
         var dispatcher = new OrderedDispatcher<int>(4, CancellationToken.None);
-        foreach (var gate in gates) dispatcher.Enqueue(_ => gate.Task);
+        foreach (var gate in gates) dispatcher.Enqueue("g", (_, _) => gate.Task);
 
         gates[3].SetResult(3);
         gates[1].SetResult(1);
@@ -34,7 +34,7 @@ public class OrderedDispatcherTests
         for (var i = 0; i < 30; i++)
         {
             var item = i;
-            dispatcher.Enqueue(async _ =>
+            dispatcher.Enqueue("i", async (_, _) =>
             {
                 var now = Interlocked.Increment(ref running);
                 InterlockedMax(ref highest, now);
@@ -55,7 +55,7 @@ public class OrderedDispatcherTests
     {
         var dispatcher = new OrderedDispatcher<int>(2, CancellationToken.None);
         var never = new TaskCompletionSource<int>();
-        for (var i = 0; i < 8; i++) dispatcher.Enqueue(_ => never.Task);
+        for (var i = 0; i < 8; i++) dispatcher.Enqueue("n", (_, _) => never.Task);
         Assert.True(dispatcher.IsFull);
     }
 
@@ -64,7 +64,7 @@ public class OrderedDispatcherTests
     {
         using var cancellation = new CancellationTokenSource();
         var dispatcher = new OrderedDispatcher<int>(1, cancellation.Token);
-        dispatcher.Enqueue(async token => { await Task.Delay(Timeout.Infinite, token); return 1; });
+        dispatcher.Enqueue("c", async (_, token) => { await Task.Delay(Timeout.Infinite, token); return 1; });
         cancellation.CancelAfter(50);
         Assert.ThrowsAny<OperationCanceledException>(() => dispatcher.TakeOldest());
     }

@@ -9,23 +9,41 @@ namespace Pixelcut.TryOn.Api
     /// <summary>
     /// Holds the key as a SecureString and reveals it only to build the X-API-KEY header,
     /// so it never sits in a field that a formatter, a log or an error record could print.
+    /// Every instance holds a key that is safe as a header value: one line of printable ASCII.
     /// </summary>
     public sealed class ApiKey
     {
         private readonly SecureString _secret;
 
-        public ApiKey(SecureString secret)
+        private ApiKey(string key)
         {
-            _secret = secret.Copy();
+            _secret = new SecureString();
+            foreach (var c in key) _secret.AppendChar(c);
             _secret.MakeReadOnly();
-            Fingerprint = Hash(Reveal());
+            Fingerprint = Hash(key);
         }
 
-        public static ApiKey FromPlainText(string key)
+        /// <summary>The key without surrounding white space; empty when nothing is left.</summary>
+        internal static string Trimmed(SecureString secret) => new NetworkCredential(string.Empty, secret).Password.Trim();
+
+        /// <summary>Why a trimmed key cannot be sent as a header value, without quoting any of it; null when it can.</summary>
+        internal static string? Problem(string trimmedKey)
         {
-            var secret = new SecureString();
-            foreach (var c in key) secret.AppendChar(c);
-            return new ApiKey(secret);
+            foreach (var c in trimmedKey)
+            {
+                if (c < ' ' || c == '\u007f') return "contains a line break or another control character";
+                if (c > '\u007e') return "contains a character outside printable ASCII";
+            }
+            return null;
+        }
+
+        /// <summary>A key from trimmed text that <see cref="Problem"/> accepts.</summary>
+        /// <exception cref="ArgumentException">The text is empty or has a problem.</exception>
+        internal static ApiKey FromPlainText(string trimmedKey)
+        {
+            if (trimmedKey.Length == 0 || trimmedKey.Trim().Length != trimmedKey.Length || Problem(trimmedKey) != null)
+                throw new ArgumentException("The key is empty, untrimmed or not printable ASCII.", nameof(trimmedKey));
+            return new ApiKey(trimmedKey);
         }
 
         /// <summary>A one-way name for the key, to share state (pacing) between users of the same key.</summary>

@@ -1,21 +1,20 @@
 using System;
-using System.Collections.Generic;
 
 namespace Pixelcut.TryOn.Api
 {
-    /// <summary>One request and how it ended: a readable 200, or a failure.</summary>
+    /// <summary>One request and how it ended: a 2xx answer, or a failure.</summary>
     internal sealed class Attempt
     {
-        private Attempt(IReadOnlyDictionary<string, object?>? body, Failure? failure, TimeSpan? retryAfter, bool mayHaveReachedServer)
+        private Attempt(ApiAnswer? answer, Failure? failure, TimeSpan? retryAfter, bool mayHaveReachedServer)
         {
-            Body = body;
+            Answer = answer;
             Failure = failure;
             RetryAfter = retryAfter;
             MayHaveReachedServer = mayHaveReachedServer;
         }
 
-        /// <summary>The parsed body of a 200; null when the attempt failed.</summary>
-        public IReadOnlyDictionary<string, object?>? Body { get; }
+        /// <summary>The 2xx answer; null when the attempt failed.</summary>
+        public ApiAnswer? Answer { get; }
 
         public Failure? Failure { get; }
 
@@ -24,11 +23,11 @@ namespace Pixelcut.TryOn.Api
 
         /// <summary>
         /// True when the server may have acted on the request although no clear answer came back
-        /// (timeout, dropped connection, 5xx), so a later "already finished" may be our own doing.
+        /// (timeout, dropped connection, 5xx, an answer that could not be read).
         /// </summary>
         public bool MayHaveReachedServer { get; }
 
-        public static Attempt Succeeded(IReadOnlyDictionary<string, object?> body) => new Attempt(body, null, null, false);
+        public static Attempt Succeeded(ApiAnswer answer) => new Attempt(answer, null, null, true);
 
         public static Attempt Failed(Failure failure, TimeSpan? retryAfter = null, bool mayHaveReachedServer = false) =>
             new Attempt(null, failure, retryAfter, mayHaveReachedServer);

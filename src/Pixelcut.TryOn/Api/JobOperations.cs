@@ -1,3 +1,4 @@
+using System;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -8,29 +9,35 @@ namespace Pixelcut.TryOn.Api
     /// <summary>The endpoints of the Try On API that take a job id, on top of the one request path.</summary>
     internal static class JobOperations
     {
-        public static async Task<JobResult<TryOnJob>> GetAsync(JobRequester requester, string jobId, CancellationToken cancellation)
+        public static async Task<JobResult<TryOnJob>> GetAsync(JobRequester requester, string jobId, Action? sending, CancellationToken cancellation)
         {
-            var result = await requester.SendAsync(HttpMethod.Get, jobId, JobPath.For(jobId), cancellation).ConfigureAwait(false);
-            return result.Map(TryOnJob.Read);
+            var sent = await requester.SendAsync(HttpMethod.Get, jobId, JobPath.For(jobId), sending, cancellation).ConfigureAwait(false);
+            if (sent.Value == null) return JobResult<TryOnJob>.Failed(sent, sent.Failure!);
+            var (job, problem) = TryOnJob.Read(jobId, sent.Value);
+            return job != null
+                ? JobResult<TryOnJob>.Succeeded(sent, job)
+                : JobResult<TryOnJob>.Failed(sent, new Failure(ErrorKind.UnexpectedResponse, jobId, sent.Value.StatusCode, detail: problem));
         }
 
-        public static async Task<JobResult<CancelledJob>> CancelAsync(JobRequester requester, string jobId, CancellationToken cancellation)
+        public static async Task<JobResult<CancelledJob>> CancelAsync(JobRequester requester, string jobId, Action? sending, CancellationToken cancellation)
         {
-            var result = (await requester.SendAsync(HttpMethod.Post, jobId, JobPath.For(jobId, "/cancel"), cancellation).ConfigureAwait(false))
-                .Map(CancelledJob.Read);
-            if (result.Failure?.Kind != ErrorKind.JobFinished || !result.EarlierAttemptMayHaveLanded) return result;
+            var sent = await requester.SendAsync(HttpMethod.Post, jobId, JobPath.For(jobId, "/cancel"), sending, cancellation).ConfigureAwait(false);
+            if (sent.Value != null) return JobResult<CancelledJob>.Succeeded(sent, CancelledJob.Read(jobId, sent.Value));
+            if (sent.Failure!.Kind != ErrorKind.JobFinished) return JobResult<CancelledJob>.Failed(sent, sent.Failure);
 
-            // An earlier attempt may have cancelled the job and lost its answer; the job's status tells
-            // whether this "already finished" is our own cancel or a job that really ended on its own.
-            var status = await GetAsync(requester, jobId, cancellation).ConfigureAwait(false);
-            var trace = new System.Collections.Generic.List<string>(result.Trace);
-            trace.AddRange(status.Trace);
-            if (status.Value?.IsCancelled == true)
+            // "Already finished" may be our own cancel: the transport resends a request whose connection closed
+            // before any answer, and a lost answer may have been retried. Only the job's status tells which.
+            var status = await GetAsync(requester, jobId, null, cancellation).ConfigureAwait(false);
+            var job = status.Value;
+            if (job?.IsCancelled == true)
             {
-                trace.Add($"Job '{ErrorTable.Printable(jobId)}' reads as cancelled: an earlier attempt cancelled it.");
-                return new JobResult<CancelledJob>(jobId, new CancelledJob(jobId, "Job cancelled"), null, trace);
+                var confirmed = JobResult<CancelledJob>.Succeeded(sent, new CancelledJob(jobId, CancelledJob.DefaultMessage));
+                return confirmed.WithTrace(status.Trace).WithTrace(new[]
+                    { $"Job '{SafeText.Printable(jobId)}' answered 409 but reads as cancelled: the cancel took effect." });
             }
-            return new JobResult<CancelledJob>(jobId, null, result.Failure, trace);
+            var ending = job == null ? "its status could not be read" : job.Ending;
+            var finished = new Failure(ErrorKind.JobFinished, jobId, sent.Failure.StatusCode, sent.Failure.ErrorCode, ending, sent.Failure.Attempts);
+            return JobResult<CancelledJob>.Failed(sent, finished).WithTrace(status.Trace);
         }
     }
 }

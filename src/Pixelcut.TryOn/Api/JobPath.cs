@@ -5,15 +5,23 @@ namespace Pixelcut.TryOn.Api
     /// <summary>Turns a job id into exactly one path segment, or says why it cannot be one.</summary>
     internal static class JobPath
     {
+        /// <summary>Longer than any id the API hands out, short enough that no URL limit is reached.</summary>
+        public const int MaxJobIdLength = 1024;
+
         /// <summary>Why the id cannot travel as a path segment; null when it can.</summary>
         public static string? Problem(string? jobId)
         {
             if (jobId == null || jobId.Length == 0) return "it is empty";
             if (string.IsNullOrWhiteSpace(jobId)) return "it is only white space";
+            if (jobId.Length > MaxJobIdLength) return $"it is {jobId.Length} characters long, more than the {MaxJobIdLength} a job id may have";
             if (jobId == "." || jobId == "..") return "'.' and '..' would name another path";
-            foreach (var c in jobId)
+            for (var i = 0; i < jobId.Length; i++)
             {
+                var c = jobId[i];
+                if (char.IsHighSurrogate(c) && i + 1 < jobId.Length && char.IsLowSurrogate(jobId[i + 1])) { i++; continue; }
+                if (char.IsSurrogate(c)) return "it contains an unpaired UTF-16 surrogate, which no text encoding can send";
                 if (char.IsControl(c)) return "it contains a control character";
+                if (SafeText.IsUnsafe(c)) return "it contains a text-direction control character";
             }
             return null;
         }

@@ -6,13 +6,13 @@ namespace Pixelcut.TryOn.Api
     /// <summary>How one job ended: a value or a failure, with the trace of the requests it took.</summary>
     internal sealed class JobResult<T> where T : class
     {
-        public JobResult(string jobId, T? value, Failure? failure, IReadOnlyList<string> trace, bool earlierAttemptMayHaveLanded = false)
+        public JobResult(string jobId, T? value, Failure? failure, IReadOnlyList<string> trace, bool mayHaveReachedServer = false)
         {
             JobId = jobId;
             Value = value;
             Failure = failure;
             Trace = trace;
-            EarlierAttemptMayHaveLanded = earlierAttemptMayHaveLanded;
+            MayHaveReachedServer = mayHaveReachedServer;
         }
 
         public string JobId { get; }
@@ -22,18 +22,20 @@ namespace Pixelcut.TryOn.Api
         /// <summary>One line per request and retry, for the Verbose stream.</summary>
         public IReadOnlyList<string> Trace { get; }
 
-        /// <summary>True when an attempt before the last may have been acted on by the server.</summary>
-        public bool EarlierAttemptMayHaveLanded { get; }
+        /// <summary>True when the server may have acted on one of the requests, whatever the outcome says.</summary>
+        public bool MayHaveReachedServer { get; }
 
-        /// <summary>Reads a success into <typeparamref name="TOut"/>; a body it cannot read becomes UnexpectedResponse.</summary>
-        public JobResult<TOut> Map<TOut>(Func<string, T, TOut?> read) where TOut : class
+        public static JobResult<T> Succeeded(JobResult<ApiAnswer> sent, T value) =>
+            new JobResult<T>(sent.JobId, value, null, sent.Trace, sent.MayHaveReachedServer);
+
+        public static JobResult<T> Failed(JobResult<ApiAnswer> sent, Failure failure) =>
+            new JobResult<T>(sent.JobId, null, failure, sent.Trace, sent.MayHaveReachedServer);
+
+        public JobResult<T> WithTrace(IEnumerable<string> more)
         {
-            if (Value == null) return new JobResult<TOut>(JobId, null, Failure, Trace, EarlierAttemptMayHaveLanded);
-            var mapped = read(JobId, Value);
-            return mapped != null
-                ? new JobResult<TOut>(JobId, mapped, null, Trace, EarlierAttemptMayHaveLanded)
-                : new JobResult<TOut>(JobId, null,
-                    new Failure(ErrorKind.UnexpectedResponse, JobId, 200, detail: "the body lacks the fields the API documents"), Trace, EarlierAttemptMayHaveLanded);
+            var trace = new List<string>(Trace);
+            trace.AddRange(more);
+            return new JobResult<T>(JobId, Value, Failure, trace, MayHaveReachedServer);
         }
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 
 namespace Pixelcut.TryOn
 {
@@ -29,18 +28,30 @@ namespace Pixelcut.TryOn
         /// <summary>The API has no cancelled status: a cancelled job reads as failed with job_cancelled.</summary>
         public bool IsCancelled => Status == "Failed" && ErrorCode == CancelledErrorCode;
 
-        /// <summary>Reads a status body; null when it has no status at all.</summary>
-        internal static TryOnJob? Read(string requestedJobId, IReadOnlyDictionary<string, object?> body)
+        /// <summary>How a finished job ended, for messages: "completed", or "failed with" its error code.</summary>
+        internal string Ending =>
+            Status == "Completed" ? "completed"
+            : Status == "Failed" ? $"failed with {ErrorCode ?? "no error code"}"
+            : $"it reads as {Status}";
+
+        /// <summary>Reads a status answer; the value, or why the answer cannot be this job's status.</summary>
+        internal static (TryOnJob? Job, string? Problem) Read(string requestedJobId, Api.ApiAnswer answer)
         {
+            var body = answer.Json;
+            if (body == null) return (null, "the body is not a JSON object: " + answer.BodySnippet);
             var status = Api.JsonBody.GetString(body, "status");
-            if (string.IsNullOrEmpty(status)) return null;
+            if (string.IsNullOrEmpty(status)) return (null, "the body has no status: " + answer.BodySnippet);
+            var answeredJobId = Api.JsonBody.GetString(body, "job_id");
+            if (answeredJobId != null && !string.Equals(answeredJobId, requestedJobId, StringComparison.Ordinal))
+                return (null, $"the answer is about job '{answeredJobId}', not the job asked for");
             var error = Api.JsonBody.GetObject(body, "error");
-            return new TryOnJob(
-                Api.JsonBody.GetString(body, "job_id") ?? requestedJobId,
+            var job = new TryOnJob(
+                requestedJobId,
                 KnownStatus(status!),
                 Api.JsonBody.GetString(body, "result_url"),
                 Api.JsonBody.GetString(error, "error_code"),
                 Api.JsonBody.GetString(error, "message"));
+            return (job, null);
         }
 
         private static string KnownStatus(string status)

@@ -30,8 +30,8 @@ namespace Pixelcut.TryOn.Commands
 
         protected override void ProcessRecord()
         {
-            if (ApiKey == null || ApiKey.Length == 0) ConnectionSettings.ThrowFatal(this, new Failure(ErrorKind.ApiKeyMissing, null));
-            var key = new ApiKey(ApiKey!);
+            if (ApiKey == null) ConnectionSettings.ThrowFatal(this, new Failure(ErrorKind.ApiKeyMissing, null));
+            var key = ConnectionSettings.CheckedKey(this, Api.ApiKey.Trimmed(ApiKey!), "Connect-Pixelcut -ApiKey");
             var baseUri = BaseUri == null ? null : ConnectionSettings.CheckedBaseUri(this, BaseUri);
             if (Validate) CheckKey(key, ConnectionSettings.ResolveBaseUri(this, baseUri));
             PixelcutSession.Current.Connect(key, baseUri);
@@ -51,7 +51,7 @@ namespace Pixelcut.TryOn.Commands
             JobResult<TryOnJob> result;
             try
             {
-                result = JobOperations.GetAsync(requester, KeyCheckJobId, _stop.Token).GetAwaiter().GetResult();
+                result = JobOperations.GetAsync(requester, KeyCheckJobId, null, _stop.Token).GetAwaiter().GetResult();
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {

@@ -45,11 +45,20 @@ namespace Pixelcut.TryOn.Commands
 
         public static (ApiKey Key, string Source) ResolveApiKey(Cmdlet cmdlet, SecureString? given, PixelcutSession session)
         {
-            if (given != null && given.Length > 0) return (new ApiKey(given), "-ApiKey");
+            if (given != null && given.Length > 0) return (CheckedKey(cmdlet, ApiKey.Trimmed(given), "-ApiKey"), "-ApiKey");
             if (session.ApiKey != null) return (session.ApiKey, "Connect-Pixelcut");
             var fromVariable = Environment.GetEnvironmentVariable(ApiKeyVariable);
             if (string.IsNullOrWhiteSpace(fromVariable)) ThrowFatal(cmdlet, new Failure(ErrorKind.ApiKeyMissing, null));
-            return (ApiKey.FromPlainText(fromVariable!.Trim()), ApiKeyVariable);
+            return (CheckedKey(cmdlet, fromVariable!.Trim(), ApiKeyVariable), ApiKeyVariable);
+        }
+
+        /// <summary>The key from trimmed text, or a terminating ApiKeyMissing or ApiKeyMalformed that never quotes it.</summary>
+        public static ApiKey CheckedKey(Cmdlet cmdlet, string trimmedKey, string source)
+        {
+            if (trimmedKey.Length == 0) ThrowFatal(cmdlet, new Failure(ErrorKind.ApiKeyMissing, null));
+            var problem = ApiKey.Problem(trimmedKey);
+            if (problem != null) ThrowFatal(cmdlet, new Failure(ErrorKind.ApiKeyMalformed, null, detail: $"from {source} {problem}"));
+            return ApiKey.FromPlainText(trimmedKey);
         }
 
         /// <summary>The requester every command sends through, paced per key across the process.</summary>

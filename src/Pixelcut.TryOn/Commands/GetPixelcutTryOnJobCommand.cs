@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -13,8 +14,8 @@ namespace Pixelcut.TryOn.Commands
     {
         protected override string Action => "Read Try On job status";
 
-        internal override Task<JobResult<TryOnJob>> RunAsync(JobRequester requester, string jobId, CancellationToken cancellation) =>
-            JobOperations.GetAsync(requester, jobId, cancellation);
+        internal override Task<JobResult<TryOnJob>> RunAsync(JobRequester requester, string jobId, Action sending, CancellationToken cancellation) =>
+            JobOperations.GetAsync(requester, jobId, sending, cancellation);
 
         protected override void WriteSuccess(TryOnJob result)
         {

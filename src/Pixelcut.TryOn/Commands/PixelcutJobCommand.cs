@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Management.Automation;
 using System.Security;
@@ -31,6 +32,8 @@ namespace Pixelcut.TryOn.Commands
         private bool _totalKnown = true;
         private TimeSpan _lastProgress;
         private bool _progressShown;
+        private bool _finished;
+        private bool _accountedFor;
 
         /// <summary>The ids of the jobs; from the pipeline as strings or as objects with a JobId, job_id or Id property.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -67,7 +70,14 @@ namespace Pixelcut.TryOn.Commands
         /// <summary>What the command does to a job, as ShouldProcess and progress name it.</summary>
         protected abstract string Action { get; }
 
-        internal abstract Task<JobResult<TResult>> RunAsync(JobRequester requester, string jobId, CancellationToken cancellation);
+        /// <summary>Sends the command's request for one job; <paramref name="sending"/> is called as each request goes out.</summary>
+        internal abstract Task<JobResult<TResult>> RunAsync(JobRequester requester, string jobId, Action sending, CancellationToken cancellation);
+
+        /// <summary>
+        /// What a success did to the job on the server ("cancelled"), or null for a command that changes nothing.
+        /// A command that changes jobs accounts for the ones it leaves unreported when it stops early.
+        /// </summary>
+        protected virtual string? EffectOnJob => null;
 
         /// <summary>Writes one success.</summary>
         protected abstract void WriteSuccess(TResult result);
@@ -88,8 +98,10 @@ namespace Pixelcut.TryOn.Commands
 
         public void Dispose()
         {
-            // Leaving early (a terminating error, -ErrorAction Stop) must not leave requests running.
+            // Leaving early (Ctrl+C, a terminating error, -ErrorAction Stop, a failure further down the
+            // pipeline) must not leave requests running, nor leave unsaid what the server may have done.
             _stop.Cancel();
+            if (!_finished) AccountForUnreported(viaHost: true);
         }
 
         private void ProcessJobIds()
@@ -97,10 +109,10 @@ namespace Pixelcut.TryOn.Commands
             if (_totalKnown) _total += JobId.Length;
             foreach (var jobId in JobId)
             {
-                if (jobId.StartsWith(JobIdTransformationAttribute.MissingJobIdPrefix, StringComparison.Ordinal))
+                var refusal = JobIdRefusal.Read(jobId);
+                if (refusal != null)
                 {
-                    WriteInOrder(new Failure(ErrorKind.InputWithoutJobId, null,
-                        detail: jobId.Substring(JobIdTransformationAttribute.MissingJobIdPrefix.Length)));
+                    WriteInOrder(refusal);
                     continue;
                 }
                 var problem = JobPath.Problem(jobId);
@@ -124,6 +136,7 @@ namespace Pixelcut.TryOn.Commands
             {
                 WriteProgress(new ProgressRecord(1, Action, "Done") { RecordType = ProgressRecordType.Completed });
             }
+            _finished = true;
             var throttled = _requester?.ThrottledCount ?? 0;
             if (throttled > 0)
             {
@@ -147,7 +160,7 @@ namespace Pixelcut.TryOn.Commands
         {
             var dispatcher = _dispatcher ??= Start();
             var requester = _requester!;
-            Enqueue(dispatcher, cancellation => RunAsync(requester, jobId, cancellation));
+            Enqueue(dispatcher, jobId, (sending, cancellation) => RunAsync(requester, jobId, sending, cancellation));
         }
 
         /// <summary>A failure found before sending, kept in input order behind the requests still running.</summary>
@@ -160,12 +173,13 @@ namespace Pixelcut.TryOn.Commands
                 return;
             }
             var result = new JobResult<TResult>(failure.JobId ?? string.Empty, null, failure, Array.Empty<string>());
-            Enqueue(_dispatcher, _ => Task.FromResult(result));
+            Enqueue(_dispatcher, result.JobId, (_, _) => Task.FromResult(result));
         }
 
-        private void Enqueue(OrderedDispatcher<JobResult<TResult>> dispatcher, Func<CancellationToken, Task<JobResult<TResult>>> work)
+        private void Enqueue(OrderedDispatcher<JobResult<TResult>> dispatcher, string jobId,
+            Func<Action, CancellationToken, Task<JobResult<TResult>>> work)
         {
-            dispatcher.Enqueue(work);
+            dispatcher.Enqueue(jobId, work);
             foreach (var ready in dispatcher.TakeReady()) WriteResult(ready);
             while (dispatcher.IsFull) WriteResult(dispatcher.TakeOldest());
         }
@@ -194,10 +208,52 @@ namespace Pixelcut.TryOn.Commands
             if (ErrorTable.For(failure.Kind).Terminating)
             {
                 _stop.Cancel();
+                AccountForUnreported(viaHost: false);
                 ThrowTerminatingError(record);
             }
-            WriteError(record);
+            try
+            {
+                WriteError(record);
+            }
+            catch (ActionPreferenceStopException)
+            {
+                // -ErrorAction Stop: this error ends the command, so say now what the rest of the window did.
+                _stop.Cancel();
+                AccountForUnreported(viaHost: false);
+                throw;
+            }
         }
+
+        /// <summary>
+        /// One warning naming the jobs the server may have acted on but the command will not report: answered
+        /// with success but not yet written, and sent with no final answer. Once the pipeline is stopping only
+        /// the host can still show it.
+        /// </summary>
+        private void AccountForUnreported(bool viaHost)
+        {
+            if (_accountedFor || EffectOnJob == null || _dispatcher == null) return;
+            _accountedFor = true;
+            var done = new List<string>();
+            var maybe = new List<string>();
+            foreach (var item in _dispatcher.Untaken())
+            {
+                if (item.Result?.Value != null) done.Add(item.Name);
+                else if (item.Result == null ? item.Sent : MayHaveActed(item.Result)) maybe.Add(item.Name);
+            }
+            if (done.Count == 0 && maybe.Count == 0) return;
+            var parts = new List<string>();
+            if (done.Count > 0) parts.Add($"{EffectOnJob}, not reported: {string.Join(", ", done)}");
+            if (maybe.Count > 0) parts.Add($"sent without a final answer, may have been {EffectOnJob}: {string.Join(", ", maybe)}");
+            var warning = $"Stopped before every job was reported. {Capitalized(string.Join("; ", parts))}. Get-PixelcutTryOnJob shows their status.";
+            if (viaHost) Host?.UI?.WriteWarningLine(warning);
+            else WriteWarning(warning);
+        }
+
+        /// <summary>A failure that is not a definite answer about the job, after a request that may have reached the server.</summary>
+        private static bool MayHaveActed(JobResult<TResult> result) =>
+            result.MayHaveReachedServer && result.Failure?.Kind != ErrorKind.JobFinished && result.Failure?.Kind != ErrorKind.JobNotFound;
+
+        private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text.Substring(1);
 
         private void UpdateProgress()
         {

@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -17,8 +18,10 @@ namespace Pixelcut.TryOn.Commands
 
         protected override string Action => "Cancel Try On job";
 
-        internal override Task<JobResult<CancelledJob>> RunAsync(JobRequester requester, string jobId, CancellationToken cancellation) =>
-            JobOperations.CancelAsync(requester, jobId, cancellation);
+        protected override string? EffectOnJob => "cancelled";
+
+        internal override Task<JobResult<CancelledJob>> RunAsync(JobRequester requester, string jobId, Action sending, CancellationToken cancellation) =>
+            JobOperations.CancelAsync(requester, jobId, sending, cancellation);
 
         protected override void WriteSuccess(CancelledJob result)
         {

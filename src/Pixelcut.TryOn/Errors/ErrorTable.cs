@@ -46,6 +46,10 @@ namespace Pixelcut.TryOn
                 f => "No Pixelcut API key was given.",
                 "Run Connect-Pixelcut -ApiKey (Read-Host -AsSecureString), pass -ApiKey, or set the PIXELCUT_API_KEY environment variable.",
                 (m, f, e) => new PixelcutAuthenticationException(m, f, e)),
+            [ErrorKind.ApiKeyMalformed] = new Rule(ErrorCategory.InvalidArgument, true,
+                f => $"The API key {f.Detail}, so it cannot be sent in a request header. Nothing was sent.",
+                "Copy the key again as Pixelcut shows it: one line of plain ASCII letters, digits and punctuation.",
+                (m, f, e) => new PixelcutAuthenticationException(m, f, e)),
             [ErrorKind.InsecureBaseUri] = new Rule(ErrorCategory.SecurityError, true,
                 f => $"The base URI '{f.Detail}' uses plain http, which would send the API key unencrypted.",
                 "Use an https:// base URI; http:// is accepted only for loopback addresses.",
@@ -62,12 +66,20 @@ namespace Pixelcut.TryOn
                 f => $"The Pixelcut account has no API credits left ({StatusAndCode(f)}): {f.Detail}.",
                 "Add credits to the Pixelcut account, then run the command again for the jobs that were not processed.",
                 (m, f, e) => new PixelcutApiException(m, f, e)),
+            [ErrorKind.AccessDenied] = new Rule(ErrorCategory.PermissionDenied, true,
+                f => $"The request was refused before it reached the Pixelcut API's job logic ({StatusAndCode(f)}): {f.Detail}.",
+                "A firewall, IP allow-list, gateway or the account refused access: check -BaseUri, then ask the network or Pixelcut account administrator to allow this machine.",
+                (m, f, e) => new PixelcutAuthenticationException(m, f, e)),
+            [ErrorKind.ProxyAuthenticationRequired] = new Rule(ErrorCategory.AuthenticationError, true,
+                f => $"A proxy between this machine and Pixelcut asks for credentials ({StatusAndCode(f)}): {f.Detail}.",
+                "Give the proxy's credentials in the proxy settings (HTTPS_PROXY or the system proxy), or ask the network administrator.",
+                (m, f, e) => new PixelcutConnectionException(m, f, e)),
             [ErrorKind.JobNotFound] = new Rule(ErrorCategory.ObjectNotFound, false,
                 f => $"Job '{Printable(f.JobId)}' was not found ({StatusAndCode(f)}): {f.Detail}.",
                 "Check the job id; jobs submitted with another account's API key are not visible to this one.",
                 (m, f, e) => new PixelcutJobNotFoundException(m, f, e)),
             [ErrorKind.JobFinished] = new Rule(ErrorCategory.InvalidOperation, false,
-                f => $"Job '{Printable(f.JobId)}' has already finished and cannot be cancelled ({StatusAndCode(f)}).",
+                f => $"Job '{Printable(f.JobId)}' has already finished ({f.Detail}) and cannot be cancelled ({StatusAndCode(f)}).",
                 "Nothing to cancel: the job has already completed or failed. Get-PixelcutTryOnJob shows which.",
                 (m, f, e) => new PixelcutJobFinishedException(m, f, e)),
             [ErrorKind.RateLimitExceeded] = new Rule(ErrorCategory.LimitsExceeded, false,
@@ -94,13 +106,17 @@ namespace Pixelcut.TryOn
 
         public static Rule For(ErrorKind kind) => Rules[kind];
 
-        /// <summary>Which failure an HTTP answer other than 200 is.</summary>
-        public static ErrorKind Classify(int statusCode)
+        internal const string InsufficientCreditsCode = "insufficient_api_credits";
+
+        /// <summary>Which failure an HTTP answer other than 2xx is, given the error_code its body carried.</summary>
+        public static ErrorKind Classify(int statusCode, string? errorCode = null)
         {
             switch (statusCode)
             {
                 case 401: return ErrorKind.InvalidAuthToken;
-                case 403: return ErrorKind.InsufficientCredits;
+                // Only the API itself says "no credits"; a firewall, allow-list or gateway 403 is another thing.
+                case 403: return errorCode == InsufficientCreditsCode ? ErrorKind.InsufficientCredits : ErrorKind.AccessDenied;
+                case 407: return ErrorKind.ProxyAuthenticationRequired;
                 case 404: return ErrorKind.JobNotFound;
                 case 409: return ErrorKind.JobFinished;
                 case 429: return ErrorKind.RateLimitExceeded;
@@ -117,17 +133,11 @@ namespace Pixelcut.TryOn
         private static string StatusAndCode(Failure f) =>
             string.IsNullOrEmpty(f.ErrorCode) ? f.StatusCode.ToString() : $"{f.StatusCode} {f.ErrorCode}";
 
-        /// <summary>Shows control characters as escapes so a hostile id cannot rewrite the console.</summary>
-        internal static string Printable(string? text)
+        /// <summary>An id as a message shows it: printable, and cut short when it is too long to read.</summary>
+        private static string Printable(string? text)
         {
-            if (text == null) return string.Empty;
-            var builder = new System.Text.StringBuilder(text.Length);
-            foreach (var c in text)
-            {
-                if (char.IsControl(c)) builder.Append("\\u").Append(((int)c).ToString("x4"));
-                else builder.Append(c);
-            }
-            return builder.ToString();
+            var shown = SafeText.Printable(text);
+            return shown.Length <= 100 ? shown : shown.Substring(0, 100) + "...";
         }
     }
 }

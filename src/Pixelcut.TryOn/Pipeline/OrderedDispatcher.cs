@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -14,7 +15,7 @@ namespace Pixelcut.TryOn.Pipeline
     internal sealed class OrderedDispatcher<T>
     {
         private readonly SemaphoreSlim _slots;
-        private readonly Queue<Task<T>> _window = new Queue<Task<T>>();
+        private readonly Queue<Item> _window = new Queue<Item>();
         private readonly int _windowSize;
         private readonly CancellationToken _cancellation;
 
@@ -31,14 +32,20 @@ namespace Pixelcut.TryOn.Pipeline
 
         public bool IsFull => _window.Count >= _windowSize;
 
-        public void Enqueue(Func<CancellationToken, Task<T>> work) => _window.Enqueue(RunAsync(work));
+        /// <summary>Adds work named <paramref name="name"/>; the work calls the action it is given once its request goes out.</summary>
+        public void Enqueue(string name, Func<Action, CancellationToken, Task<T>> work)
+        {
+            var item = new Item(name);
+            item.Run(RunAsync(item, work));
+            _window.Enqueue(item);
+        }
 
         /// <summary>The results that are ready, oldest first, stopping at the first that is not.</summary>
         public IEnumerable<T> TakeReady()
         {
-            while (_window.Count > 0 && _window.Peek().IsCompleted)
+            while (_window.Count > 0 && _window.Peek().Task.IsCompleted)
             {
-                yield return _window.Dequeue().GetAwaiter().GetResult();
+                yield return _window.Dequeue().Task.GetAwaiter().GetResult();
             }
         }
 
@@ -47,21 +54,55 @@ namespace Pixelcut.TryOn.Pipeline
         public T TakeOldest()
         {
             var oldest = _window.Peek();
-            oldest.Wait(_cancellation);
-            return _window.Dequeue().GetAwaiter().GetResult();
+            oldest.Task.Wait(_cancellation);
+            return _window.Dequeue().Task.GetAwaiter().GetResult();
         }
 
-        private async Task<T> RunAsync(Func<CancellationToken, Task<T>> work)
+        /// <summary>What was never taken, for an account of work cut short: each item's name, whether it was sent, and its result if it had one.</summary>
+        public IReadOnlyList<UntakenItem> Untaken() =>
+            _window.Select(item => new UntakenItem(item.Name, item.Sent,
+                item.Task.Status == TaskStatus.RanToCompletion ? item.Task.Result : default)).ToList();
+
+        private async Task<T> RunAsync(Item item, Func<Action, CancellationToken, Task<T>> work)
         {
             await _slots.WaitAsync(_cancellation).ConfigureAwait(false);
             try
             {
-                return await work(_cancellation).ConfigureAwait(false);
+                return await work(item.MarkSent, _cancellation).ConfigureAwait(false);
             }
             finally
             {
                 _slots.Release();
             }
+        }
+
+        internal sealed class UntakenItem
+        {
+            public UntakenItem(string name, bool sent, T? result)
+            {
+                Name = name;
+                Sent = sent;
+                Result = result;
+            }
+
+            public string Name { get; }
+            public bool Sent { get; }
+            public T? Result { get; }
+        }
+
+        private sealed class Item
+        {
+            private int _sent;
+
+            public Item(string name) => Name = name;
+
+            public string Name { get; }
+            public Task<T> Task { get; private set; } = null!;
+            public bool Sent => Volatile.Read(ref _sent) == 1;
+
+            public void Run(Task<T> task) => Task = task;
+
+            public void MarkSent() => Volatile.Write(ref _sent, 1);
         }
     }
 }

@@ -35,11 +35,12 @@ namespace Pixelcut.TryOn.Resilience
         /// <summary>Requests answered 429 and then tried again.</summary>
         public int ThrottledCount => Volatile.Read(ref _throttledCount);
 
-        public async Task<JobResult<IReadOnlyDictionary<string, object?>>> SendAsync(HttpMethod method, string jobId, string path,
+        /// <param name="sending">Called before each attempt goes out, so the caller knows the server may act on the job.</param>
+        public async Task<JobResult<ApiAnswer>> SendAsync(HttpMethod method, string jobId, string path, Action? sending,
             CancellationToken cancellation)
         {
             var trace = new List<string>();
-            var earlierMayHaveLanded = false;
+            var mayHaveReachedServer = false;
             for (var attempt = 1; ; attempt++)
             {
                 await _pacer.WaitTurnAsync(cancellation).ConfigureAwait(false);
@@ -47,13 +48,14 @@ namespace Pixelcut.TryOn.Resilience
                 if (haltedBy != null)
                 {
                     var notSent = new Failure(haltedBy.Kind, jobId, haltedBy.StatusCode, haltedBy.ErrorCode, haltedBy.Detail, attempt - 1);
-                    return new JobResult<IReadOnlyDictionary<string, object?>>(jobId, null, notSent, trace, earlierMayHaveLanded);
+                    return new JobResult<ApiAnswer>(jobId, null, notSent, trace, mayHaveReachedServer);
                 }
-                var result = await _http.SendAsync(method, jobId, path, _timeout, trace.Add, cancellation).ConfigureAwait(false);
+                var result = await _http.SendAsync(method, jobId, path, _timeout, trace.Add, sending, cancellation).ConfigureAwait(false);
+                mayHaveReachedServer |= result.MayHaveReachedServer;
                 if (result.Failure == null)
                 {
                     _pacer.OnAccepted();
-                    return new JobResult<IReadOnlyDictionary<string, object?>>(jobId, result.Body, null, trace, earlierMayHaveLanded);
+                    return new JobResult<ApiAnswer>(jobId, result.Answer, null, trace, mayHaveReachedServer);
                 }
 
                 if (ErrorTable.For(result.Failure.Kind).Terminating) _haltedBy = result.Failure;
@@ -63,13 +65,12 @@ namespace Pixelcut.TryOn.Resilience
                 var decision = _policy.Decide(attempt, result.Failure, result.RetryAfter);
                 if (decision.Delay == null)
                 {
-                    if (RetryPolicy.IsRetryable(result.Failure)) trace.Add($"Not retrying job '{ErrorTable.Printable(jobId)}': {decision.Reason}.");
-                    return new JobResult<IReadOnlyDictionary<string, object?>>(jobId, null, result.Failure.WithAttempts(attempt), trace, earlierMayHaveLanded);
+                    if (RetryPolicy.IsRetryable(result.Failure)) trace.Add($"Not retrying job '{SafeText.Printable(jobId)}': {decision.Reason}.");
+                    return new JobResult<ApiAnswer>(jobId, null, result.Failure.WithAttempts(attempt), trace, mayHaveReachedServer);
                 }
 
                 if (throttled) Interlocked.Increment(ref _throttledCount);
                 trace.Add($"{Describe(result.Failure)}, retrying in {decision.Delay.Value.TotalSeconds:0.0} s, attempt {attempt + 1} of {_policy.MaxRetryCount + 1}");
-                earlierMayHaveLanded |= result.MayHaveReachedServer;
                 await _clock.Delay(decision.Delay.Value, cancellation).ConfigureAwait(false);
             }
         }

@@ -1,0 +1,23 @@
+using System.Collections.Generic;
+
+namespace Pixelcut.TryOn.Api
+{
+    /// <summary>A 2xx answer as the transport read it; every string in it is already printable.</summary>
+    internal sealed class ApiAnswer
+    {
+        public ApiAnswer(int statusCode, IReadOnlyDictionary<string, object?>? json, string bodySnippet)
+        {
+            StatusCode = statusCode;
+            Json = json;
+            BodySnippet = bodySnippet;
+        }
+
+        public int StatusCode { get; }
+
+        /// <summary>The body as a JSON object; null when it was empty or not one.</summary>
+        public IReadOnlyDictionary<string, object?>? Json { get; }
+
+        /// <summary>The start of the body on one line, quoted, for messages about a body the module cannot use.</summary>
+        public string BodySnippet { get; }
+    }
+}

@@ -1,0 +1,38 @@
+using Pixelcut.TryOn.Api;
+
+namespace Pixelcut.TryOn.Tests;
+
+public class ApiKeyTests
+{
+    [Theory]
+    [InlineData("sk_line\r\nX-Injected: 1")]
+    [InlineData("sk_tab\tinside")]
+    [InlineData("sk_nul\0")]
+    [InlineData("sk_del\u007f")]
+    [InlineData("sk_accent_é")]
+    [InlineData("sk_nbsp\u00a0inside")]
+    public void A_key_that_cannot_be_a_header_value_is_refused_without_quoting_it(string key)
+    {
+        var problem = ApiKey.Problem(key);
+        Assert.NotNull(problem);
+        Assert.DoesNotContain("sk_", problem);
+        Assert.Throws<ArgumentException>(() => ApiKey.FromPlainText(key));
+    }
+
+    [Fact]
+    public void A_printable_ascii_key_is_accepted_and_never_shown()
+    {
+        Assert.Null(ApiKey.Problem("sk_live_AbC123-._~+/="));
+        var key = ApiKey.FromPlainText("sk_live_AbC123");
+        Assert.Equal("(API key)", key.ToString());
+        Assert.Equal("sk_live_AbC123", key.Reveal());
+    }
+
+    [Fact]
+    public void Surrounding_white_space_is_trimmed_from_a_secure_string()
+    {
+        var secret = new System.Security.SecureString();
+        foreach (var c in " sk_key\r\n") secret.AppendChar(c);
+        Assert.Equal("sk_key", ApiKey.Trimmed(secret));
+    }
+}
