@@ -133,7 +133,7 @@ Describe 'Stop-PixelcutTryOnJob in bulk: retries, pacing, order, Ctrl+C' {
     }
 
     Context 'Bulk' {
-        It 'accounts for every one of 2,000 ids exactly once under a fault mix and a server rate limit' {
+        It 'accounts for every one of 2,000 ids exactly once under a fault mix with lost answers and a server rate limit' {
             $ids = 1..2000 | ForEach-Object { 'soak-{0:d4}' -f $_ }
             $plan = @{}
             for ($i = 0; $i -lt $ids.Count; $i++) {
@@ -142,8 +142,9 @@ Describe 'Stop-PixelcutTryOnJob in bulk: retries, pacing, order, Ctrl+C' {
                     { $_ -lt 15 } { '500'; break }
                     { $_ -lt 17 } { 'drop'; break }
                     { $_ -lt 19 } { 'cancel-then-drop'; break }
-                    { $_ -lt 24 } { 'finished'; break }
-                    { $_ -lt 27 } { 'unknown'; break }
+                    { $_ -lt 21 } { 'cancel-then-close'; break }
+                    { $_ -lt 26 } { 'finished'; break }
+                    { $_ -lt 29 } { 'unknown'; break }
                     default { 'plain' }
                 }
             }
