@@ -82,7 +82,8 @@ function Get-SandboxJob {
 }
 
 function Get-SandboxLog {
-    <# The API requests the sandbox received, in order of arrival: method, rawTarget, jobId, keyAccepted, status. #>
+    <# The API requests the sandbox received, in the order they were answered: method, rawTarget, jobId, keyAccepted,
+       hadCookie (the request carried a Cookie header), status, bytesWritten (response body bytes the server accepted), at. #>
     param([Parameter(Mandatory)] $Sandbox)
     Invoke-SandboxControl $Sandbox Get log
 }

@@ -79,6 +79,9 @@ public sealed class SandboxServer : IAsyncDisposable
         var rawTarget = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
         var route = ApiRoute.Parse(context.Request.Method, rawTarget);
         var keyAccepted = context.Request.Headers["X-API-KEY"] == state.Options.ApiKey;
+        var hadCookie = context.Request.Headers.ContainsKey("Cookie");
+        var body = new CountingStream(context.Response.BodyWriter);
+        context.Response.Body = body;
         var status = 0;
         try
         {
@@ -86,7 +89,8 @@ public sealed class SandboxServer : IAsyncDisposable
         }
         finally
         {
-            state.Log.Enqueue(new LogEntry(context.Request.Method, rawTarget, route.JobId, keyAccepted, status, DateTimeOffset.UtcNow));
+            state.Log.Enqueue(new LogEntry(
+                context.Request.Method, rawTarget, route.JobId, keyAccepted, hadCookie, status, body.Written, DateTimeOffset.UtcNow));
         }
     }
 
@@ -118,7 +122,10 @@ public sealed class SandboxServer : IAsyncDisposable
         return route.Kind == ApiRouteKind.Cancel ? await CancelAsync(context, job) : await StatusAsync(context, job);
     }
 
-    /// <summary>Plays one scripted fault; null when the fault only delays and the normal answer follows.</summary>
+    /// <summary>
+    /// Plays one scripted fault; null when the normal answer follows. Faults: 429, 429-retry-after:S,
+    /// 429-retry-after-date:S, 400, 500, 503, 502-html, malformed, drop, cancel-then-drop, slow:MS.
+    /// </summary>
     private static async Task<int?> ApplyFaultAsync(HttpContext context, SandboxJob job, ApiRoute route, string fault)
     {
         var (name, argument) = fault.IndexOf(':') is var colon and >= 0 ? (fault[..colon], fault[(colon + 1)..]) : (fault, "");
