@@ -60,7 +60,7 @@ function Invoke-SandboxControl {
 function Reset-PixelcutSandbox {
     param([Parameter(Mandatory)] $Sandbox)
     $null = Invoke-SandboxControl $Sandbox Post reset
-    $null = Invoke-SandboxControl $Sandbox Post settings @{ latencyMs = 0; rateLimit = 0 }
+    $null = Invoke-SandboxControl $Sandbox Post settings @{ latencyMs = 0; rateLimit = 0; setCookies = $false }
 }
 
 function Add-SandboxJob {
@@ -89,8 +89,9 @@ function Get-SandboxLog {
 }
 
 function Set-SandboxSetting {
-    param([Parameter(Mandatory)] $Sandbox, [int] $LatencyMs = 0, [double] $RateLimit = 0)
-    $null = Invoke-SandboxControl $Sandbox Post settings @{ latencyMs = $LatencyMs; rateLimit = $RateLimit }
+    <# -SetCookies makes every API answer set a pixelcut_session cookie. #>
+    param([Parameter(Mandatory)] $Sandbox, [int] $LatencyMs = 0, [double] $RateLimit = 0, [switch] $SetCookies)
+    $null = Invoke-SandboxControl $Sandbox Post settings @{ latencyMs = $LatencyMs; rateLimit = $RateLimit; setCookies = $SetCookies.IsPresent }
 }
 
 Export-ModuleMember -Function Start-PixelcutSandbox, Stop-PixelcutSandbox, Reset-PixelcutSandbox, Add-SandboxJob, Get-SandboxJob, Get-SandboxLog, Set-SandboxSetting

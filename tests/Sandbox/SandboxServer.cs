@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -44,7 +45,7 @@ public sealed class SandboxServer : IAsyncDisposable
     }
 
     public sealed record JobSetup(string Id, string? Status, string? ErrorCode, string[]? Faults);
-    public sealed record Settings(int? LatencyMs, double? RateLimit);
+    public sealed record Settings(int? LatencyMs, double? RateLimit, bool? SetCookies);
 
     private static void MapControl(WebApplication app, SandboxState state)
     {
@@ -69,6 +70,7 @@ public sealed class SandboxServer : IAsyncDisposable
         {
             if (settings.LatencyMs.HasValue) state.Options.LatencyMs = settings.LatencyMs.Value;
             if (settings.RateLimit.HasValue) state.Options.RateLimit = settings.RateLimit.Value;
+            if (settings.SetCookies.HasValue) state.Options.SetCookies = settings.SetCookies.Value;
             return Results.Ok(state.Options);
         });
     }
@@ -82,6 +84,9 @@ public sealed class SandboxServer : IAsyncDisposable
         var hadCookie = context.Request.Headers.ContainsKey("Cookie");
         var body = new CountingStream(context.Response.BodyWriter);
         context.Response.Body = body;
+        // A session cookie on every answer, errors included, as API gateways and load balancers hand out.
+        if (state.Options.SetCookies)
+            context.Response.Headers.SetCookie = $"pixelcut_session={Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}; Path=/";
         var status = 0;
         try
         {
