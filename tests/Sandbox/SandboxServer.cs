@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Pixelcut.Sandbox;
@@ -129,7 +131,8 @@ public sealed class SandboxServer : IAsyncDisposable
 
     /// <summary>
     /// Plays one scripted fault; null when the normal answer follows. Faults: 429, 429-retry-after:S,
-    /// 429-retry-after-date:S, 400, 500, 503, 502-html, malformed, drop, cancel-then-drop, slow:MS.
+    /// 429-retry-after-date:S, 400, 500, 503, 502-html, malformed, drop, cancel-then-drop, slow:MS, close,
+    /// cancel-then-close.
     /// </summary>
     private static async Task<int?> ApplyFaultAsync(HttpContext context, SandboxJob job, ApiRoute route, string fault)
     {
@@ -164,9 +167,39 @@ public sealed class SandboxServer : IAsyncDisposable
             case "slow":
                 await Task.Delay(int.Parse(argument), context.RequestAborted);
                 return null;
+            // close: an orderly close (FIN) with no answer at all, as a load balancer ends a draining keep-alive connection.
+            case "close":
+                return await CloseGracefullyAsync(context);
+            // cancel-then-close: the cancel takes effect, then the orderly close; a client that re-sends finds the job finished.
+            case "cancel-then-close":
+                if (route.Kind == ApiRouteKind.Cancel) Cancel(job);
+                return await CloseGracefullyAsync(context);
             default:
                 return await Text(context, 500, "text/plain", $"Unknown sandbox fault '{fault}'");
         }
+    }
+
+    /// <summary>Sends FIN and no response byte, then lets Kestrel drop the connection.</summary>
+    private static async Task<int> CloseGracefullyAsync(HttpContext context)
+    {
+        var socket = context.Features.Get<IConnectionSocketFeature>()?.Socket;
+        if (socket != null)
+        {
+            socket.Shutdown(SocketShutdown.Send);
+            // Kestrel aborts with a zero linger, which resets a connection the client still holds open. A client that reads
+            // an unanswered end of stream closes its side at once, and a connection closed both ways has nothing to reset,
+            // so wait for that; one that never closes is reset after a while.
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client closed its side.
+            }
+        }
+        context.Abort();
+        return 0;
     }
 
     private static bool Cancel(SandboxJob job)
