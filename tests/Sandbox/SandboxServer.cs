@@ -132,7 +132,7 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>
     /// Plays one scripted fault; null when the normal answer follows. Faults: 429, 429-retry-after:S,
     /// 429-retry-after-date:S, 400, 500, 503, 502-html, malformed, drop, cancel-then-drop, slow:MS, close,
-    /// cancel-then-close.
+    /// cancel-then-close, bad-charset, huge[:MiB], 204, empty-200, other-job.
     /// </summary>
     private static async Task<int?> ApplyFaultAsync(HttpContext context, SandboxJob job, ApiRoute route, string fault)
     {
@@ -174,6 +174,30 @@ public sealed class SandboxServer : IAsyncDisposable
             case "cancel-then-close":
                 if (route.Kind == ApiRouteKind.Cancel) Cancel(job);
                 return await CloseGracefullyAsync(context);
+            // bad-charset: the normal answer, labelled with a charset no decoder knows.
+            case "bad-charset":
+                context.Response.OnStarting(() =>
+                {
+                    context.Response.ContentType = "application/json; charset=no-such-charset";
+                    return Task.CompletedTask;
+                });
+                return null;
+            // huge[:MiB]: a 200 JSON body far larger than any real answer (64 MiB unless told), streamed until the client leaves.
+            case "huge":
+                return await HugeAsync(context, argument == "" ? 64 : int.Parse(argument, CultureInfo.InvariantCulture));
+            // 204: the cancel takes effect and the answer has no body; on status, a bare 204.
+            case "204":
+                if (route.Kind == ApiRouteKind.Cancel) Cancel(job);
+                context.Response.StatusCode = 204;
+                return 204;
+            // empty-200: the cancel takes effect and the 200 has neither body nor Content-Type; on status, the same bare 200.
+            case "empty-200":
+                if (route.Kind == ApiRouteKind.Cancel) Cancel(job);
+                context.Response.StatusCode = 200;
+                return 200;
+            // other-job: a 200 status answer for a job that was not asked about, as a mixed-up cache would give.
+            case "other-job":
+                return await Json(context, 200, new { job_id = job.Id + "-other", status = "pending" });
             default:
                 return await Text(context, 500, "text/plain", $"Unknown sandbox fault '{fault}'");
         }
@@ -200,6 +224,29 @@ public sealed class SandboxServer : IAsyncDisposable
         }
         context.Abort();
         return 0;
+    }
+
+    private static async Task<int> HugeAsync(HttpContext context, int mebibytes)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        var body = (CountingStream)context.Response.Body;
+        var aborted = context.RequestAborted;
+        var chunk = new byte[64 * 1024];
+        Array.Fill(chunk, (byte)'a');
+        bool Open() => !body.ClientGone && !aborted.IsCancellationRequested;
+        try
+        {
+            await body.WriteAsync("{\"message\": \""u8.ToArray(), aborted);
+            for (var left = mebibytes * 1024L * 1024L; left > 0 && Open(); left -= chunk.Length)
+                await body.WriteAsync(chunk.AsMemory(0, (int)Math.Min(left, chunk.Length)), aborted);
+            if (Open()) await body.WriteAsync("\"}"u8.ToArray(), aborted);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client stopped reading and left; how far the body got is in the log.
+        }
+        return 200;
     }
 
     private static bool Cancel(SandboxJob job)
