@@ -132,7 +132,8 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>
     /// Plays one scripted fault; null when the normal answer follows. Faults: 429, 429-retry-after:S,
     /// 429-retry-after-date:S, 400, 500, 503, 502-html, malformed, drop, cancel-then-drop, slow:MS, close,
-    /// cancel-then-close, bad-charset, huge[:MiB], 204, empty-200, other-job.
+    /// cancel-then-close, bad-charset, huge[:MiB], 204, empty-200, control-chars[:STATUS], control-chars-raw[:STATUS],
+    /// control-chars-status, 403-html, 403-code:CODE, 407, other-job.
     /// </summary>
     private static async Task<int?> ApplyFaultAsync(HttpContext context, SandboxJob job, ApiRoute route, string fault)
     {
@@ -195,6 +196,32 @@ public sealed class SandboxServer : IAsyncDisposable
                 if (route.Kind == ApiRouteKind.Cancel) Cancel(job);
                 context.Response.StatusCode = 200;
                 return 200;
+            // control-chars[:STATUS]: an error (409 unless told) whose text would drive a terminal; valid JSON, escaped.
+            case "control-chars":
+                return await Error(context, StatusOr409(argument), ControlCharsError, ControlCharsCode);
+            // control-chars-raw[:STATUS]: the same text with the raw control bytes in the body, which is then not valid JSON.
+            case "control-chars-raw":
+                return await Text(context, StatusOr409(argument), "application/json",
+                    $"{{\"error\": \"{ControlCharsError}\", \"error_code\": \"{ControlCharsCode}\"}}");
+            // control-chars-status: a 200 status answer with terminal sequences in every string the client might print.
+            case "control-chars-status":
+                return await Json(context, 200, new
+                {
+                    job_id = job.Id, status = "running\u001b[31m",
+                    result_url = $"https://assets.example.test/{Uri.EscapeDataString(job.Id)}.jpg\u001b]0;pwned\u0007",
+                    error = new { message = "\u001b[2JJob processing failed\u0007", error_code = "job_failed\u001b[0m" },
+                });
+            // 403-html: a web application firewall's block page rather than the API's JSON.
+            case "403-html":
+                return await Text(context, 403, "text/html",
+                    "<html><body><h1>403 Forbidden</h1><p>Request blocked by the web application firewall.</p></body></html>");
+            // 403-code:CODE: the API's JSON 403 with an error_code the client may not know.
+            case "403-code":
+                return await Error(context, 403, "Forbidden", argument);
+            // 407: a corporate proxy between client and API wants credentials.
+            case "407":
+                context.Response.Headers.ProxyAuthenticate = "Basic realm=\"corp-proxy\"";
+                return await Text(context, 407, "text/html", "<html><body><h1>407 Proxy Authentication Required</h1></body></html>");
             // other-job: a 200 status answer for a job that was not asked about, as a mixed-up cache would give.
             case "other-job":
                 return await Json(context, 200, new { job_id = job.Id + "-other", status = "pending" });
@@ -202,6 +229,12 @@ public sealed class SandboxServer : IAsyncDisposable
                 return await Text(context, 500, "text/plain", $"Unknown sandbox fault '{fault}'");
         }
     }
+
+    // ESC[2J clears the screen, ESC]0;…BEL retitles the terminal, and U+009B is the one-character C1 form of ESC[.
+    private const string ControlCharsError = "\u001b[2J\u001b]0;pwned\u0007Job has already finished\u0007 and cannot be canceled\u009b31m";
+    private const string ControlCharsCode = "job_finished\u001b[0m";
+
+    private static int StatusOr409(string argument) => argument == "" ? 409 : int.Parse(argument, CultureInfo.InvariantCulture);
 
     /// <summary>Sends FIN and no response byte, then lets Kestrel drop the connection.</summary>
     private static async Task<int> CloseGracefullyAsync(HttpContext context)
