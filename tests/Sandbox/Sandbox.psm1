@@ -60,7 +60,7 @@ function Invoke-SandboxControl {
 function Reset-PixelcutSandbox {
     param([Parameter(Mandatory)] $Sandbox)
     $null = Invoke-SandboxControl $Sandbox Post reset
-    $null = Invoke-SandboxControl $Sandbox Post settings @{ latencyMs = 0; rateLimit = 0 }
+    $null = Invoke-SandboxControl $Sandbox Post settings @{ latencyMs = 0; rateLimit = 0; setCookies = $false }
 }
 
 function Add-SandboxJob {
@@ -82,14 +82,16 @@ function Get-SandboxJob {
 }
 
 function Get-SandboxLog {
-    <# The API requests the sandbox received, in order of arrival: method, rawTarget, jobId, keyAccepted, status. #>
+    <# The API requests the sandbox received, in the order they were answered: method, rawTarget, jobId, keyAccepted,
+       hadCookie (the request carried a Cookie header), status, bytesWritten (response body bytes the server accepted), at. #>
     param([Parameter(Mandatory)] $Sandbox)
     Invoke-SandboxControl $Sandbox Get log
 }
 
 function Set-SandboxSetting {
-    param([Parameter(Mandatory)] $Sandbox, [int] $LatencyMs = 0, [double] $RateLimit = 0)
-    $null = Invoke-SandboxControl $Sandbox Post settings @{ latencyMs = $LatencyMs; rateLimit = $RateLimit }
+    <# -SetCookies makes every API answer set a pixelcut_session cookie. #>
+    param([Parameter(Mandatory)] $Sandbox, [int] $LatencyMs = 0, [double] $RateLimit = 0, [switch] $SetCookies)
+    $null = Invoke-SandboxControl $Sandbox Post settings @{ latencyMs = $LatencyMs; rateLimit = $RateLimit; setCookies = $SetCookies.IsPresent }
 }
 
 Export-ModuleMember -Function Start-PixelcutSandbox, Stop-PixelcutSandbox, Reset-PixelcutSandbox, Add-SandboxJob, Get-SandboxJob, Get-SandboxLog, Set-SandboxSetting

@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Pixelcut.Sandbox;
@@ -44,7 +47,7 @@ public sealed class SandboxServer : IAsyncDisposable
     }
 
     public sealed record JobSetup(string Id, string? Status, string? ErrorCode, string[]? Faults);
-    public sealed record Settings(int? LatencyMs, double? RateLimit);
+    public sealed record Settings(int? LatencyMs, double? RateLimit, bool? SetCookies);
 
     private static void MapControl(WebApplication app, SandboxState state)
     {
@@ -69,6 +72,7 @@ public sealed class SandboxServer : IAsyncDisposable
         {
             if (settings.LatencyMs.HasValue) state.Options.LatencyMs = settings.LatencyMs.Value;
             if (settings.RateLimit.HasValue) state.Options.RateLimit = settings.RateLimit.Value;
+            if (settings.SetCookies.HasValue) state.Options.SetCookies = settings.SetCookies.Value;
             return Results.Ok(state.Options);
         });
     }
@@ -79,6 +83,12 @@ public sealed class SandboxServer : IAsyncDisposable
         var rawTarget = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
         var route = ApiRoute.Parse(context.Request.Method, rawTarget);
         var keyAccepted = context.Request.Headers["X-API-KEY"] == state.Options.ApiKey;
+        var hadCookie = context.Request.Headers.ContainsKey("Cookie");
+        var body = new CountingStream(context.Response.BodyWriter);
+        context.Response.Body = body;
+        // A session cookie on every answer, errors included, as API gateways and load balancers hand out.
+        if (state.Options.SetCookies)
+            context.Response.Headers.SetCookie = $"pixelcut_session={Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}; Path=/";
         var status = 0;
         try
         {
@@ -86,7 +96,8 @@ public sealed class SandboxServer : IAsyncDisposable
         }
         finally
         {
-            state.Log.Enqueue(new LogEntry(context.Request.Method, rawTarget, route.JobId, keyAccepted, status, DateTimeOffset.UtcNow));
+            state.Log.Enqueue(new LogEntry(
+                context.Request.Method, rawTarget, route.JobId, keyAccepted, hadCookie, status, body.Written, DateTimeOffset.UtcNow));
         }
     }
 
@@ -118,7 +129,12 @@ public sealed class SandboxServer : IAsyncDisposable
         return route.Kind == ApiRouteKind.Cancel ? await CancelAsync(context, job) : await StatusAsync(context, job);
     }
 
-    /// <summary>Plays one scripted fault; null when the fault only delays and the normal answer follows.</summary>
+    /// <summary>
+    /// Plays one scripted fault; null when the normal answer follows. Faults: 429, 429-retry-after:S,
+    /// 429-retry-after-date:S, 400, 500, 503, 502-html, malformed, drop, cancel-then-drop, slow:MS, close,
+    /// cancel-then-close, bad-charset, huge[:MiB], 204, empty-200, control-chars[:STATUS], control-chars-raw[:STATUS],
+    /// control-chars-status, 403-html, 403-code:CODE, 407, other-job.
+    /// </summary>
     private static async Task<int?> ApplyFaultAsync(HttpContext context, SandboxJob job, ApiRoute route, string fault)
     {
         var (name, argument) = fault.IndexOf(':') is var colon and >= 0 ? (fault[..colon], fault[(colon + 1)..]) : (fault, "");
@@ -152,9 +168,118 @@ public sealed class SandboxServer : IAsyncDisposable
             case "slow":
                 await Task.Delay(int.Parse(argument), context.RequestAborted);
                 return null;
+            // close: an orderly close (FIN) with no answer at all, as a load balancer ends a draining keep-alive connection.
+            case "close":
+                return await CloseGracefullyAsync(context);
+            // cancel-then-close: the cancel takes effect, then the orderly close; a client that re-sends finds the job finished.
+            case "cancel-then-close":
+                if (route.Kind == ApiRouteKind.Cancel) Cancel(job);
+                return await CloseGracefullyAsync(context);
+            // bad-charset: the normal answer, labelled with a charset no decoder knows.
+            case "bad-charset":
+                context.Response.OnStarting(() =>
+                {
+                    context.Response.ContentType = "application/json; charset=no-such-charset";
+                    return Task.CompletedTask;
+                });
+                return null;
+            // huge[:MiB]: a 200 JSON body far larger than any real answer (64 MiB unless told), streamed until the client leaves.
+            case "huge":
+                return await HugeAsync(context, argument == "" ? 64 : int.Parse(argument, CultureInfo.InvariantCulture));
+            // 204: the cancel takes effect and the answer has no body; on status, a bare 204.
+            case "204":
+                if (route.Kind == ApiRouteKind.Cancel) Cancel(job);
+                context.Response.StatusCode = 204;
+                return 204;
+            // empty-200: the cancel takes effect and the 200 has neither body nor Content-Type; on status, the same bare 200.
+            case "empty-200":
+                if (route.Kind == ApiRouteKind.Cancel) Cancel(job);
+                context.Response.StatusCode = 200;
+                return 200;
+            // control-chars[:STATUS]: an error (409 unless told) whose text would drive a terminal; valid JSON, escaped.
+            case "control-chars":
+                return await Error(context, StatusOr409(argument), ControlCharsError, ControlCharsCode);
+            // control-chars-raw[:STATUS]: the same text with the raw control bytes in the body, which is then not valid JSON.
+            case "control-chars-raw":
+                return await Text(context, StatusOr409(argument), "application/json",
+                    $"{{\"error\": \"{ControlCharsError}\", \"error_code\": \"{ControlCharsCode}\"}}");
+            // control-chars-status: a 200 status answer with terminal sequences in every string the client might print.
+            case "control-chars-status":
+                return await Json(context, 200, new
+                {
+                    job_id = job.Id, status = "running\u001b[31m",
+                    result_url = $"https://assets.example.test/{Uri.EscapeDataString(job.Id)}.jpg\u001b]0;pwned\u0007",
+                    error = new { message = "\u001b[2JJob processing failed\u0007", error_code = "job_failed\u001b[0m" },
+                });
+            // 403-html: a web application firewall's block page rather than the API's JSON.
+            case "403-html":
+                return await Text(context, 403, "text/html",
+                    "<html><body><h1>403 Forbidden</h1><p>Request blocked by the web application firewall.</p></body></html>");
+            // 403-code:CODE: the API's JSON 403 with an error_code the client may not know.
+            case "403-code":
+                return await Error(context, 403, "Forbidden", argument);
+            // 407: a corporate proxy between client and API wants credentials.
+            case "407":
+                context.Response.Headers.ProxyAuthenticate = "Basic realm=\"corp-proxy\"";
+                return await Text(context, 407, "text/html", "<html><body><h1>407 Proxy Authentication Required</h1></body></html>");
+            // other-job: a 200 status answer for a job that was not asked about, as a mixed-up cache would give.
+            case "other-job":
+                return await Json(context, 200, new { job_id = job.Id + "-other", status = "pending" });
             default:
                 return await Text(context, 500, "text/plain", $"Unknown sandbox fault '{fault}'");
         }
+    }
+
+    // ESC[2J clears the screen, ESC]0;…BEL retitles the terminal, and U+009B is the one-character C1 form of ESC[.
+    private const string ControlCharsError = "\u001b[2J\u001b]0;pwned\u0007Job has already finished\u0007 and cannot be canceled\u009b31m";
+    private const string ControlCharsCode = "job_finished\u001b[0m";
+
+    private static int StatusOr409(string argument) => argument == "" ? 409 : int.Parse(argument, CultureInfo.InvariantCulture);
+
+    /// <summary>Sends FIN and no response byte, then lets Kestrel drop the connection.</summary>
+    private static async Task<int> CloseGracefullyAsync(HttpContext context)
+    {
+        var socket = context.Features.Get<IConnectionSocketFeature>()?.Socket;
+        if (socket != null)
+        {
+            socket.Shutdown(SocketShutdown.Send);
+            // Kestrel aborts with a zero linger, which resets a connection the client still holds open. A client that reads
+            // an unanswered end of stream closes its side at once, and a connection closed both ways has nothing to reset,
+            // so wait for that; one that never closes is reset after a while.
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client closed its side.
+            }
+        }
+        context.Abort();
+        return 0;
+    }
+
+    private static async Task<int> HugeAsync(HttpContext context, int mebibytes)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        var body = (CountingStream)context.Response.Body;
+        var aborted = context.RequestAborted;
+        var chunk = new byte[64 * 1024];
+        Array.Fill(chunk, (byte)'a');
+        bool Open() => !body.ClientGone && !aborted.IsCancellationRequested;
+        try
+        {
+            await body.WriteAsync("{\"message\": \""u8.ToArray(), aborted);
+            for (var left = mebibytes * 1024L * 1024L; left > 0 && Open(); left -= chunk.Length)
+                await body.WriteAsync(chunk.AsMemory(0, (int)Math.Min(left, chunk.Length)), aborted);
+            if (Open()) await body.WriteAsync("\"}"u8.ToArray(), aborted);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client stopped reading and left; how far the body got is in the log.
+        }
+        return 200;
     }
 
     private static bool Cancel(SandboxJob job)

@@ -14,7 +14,9 @@ public sealed class SandboxJob
     public ConcurrentQueue<string> Faults { get; } = new();
 }
 
-public sealed record LogEntry(string Method, string RawTarget, string? JobId, bool KeyAccepted, int Status, DateTimeOffset At);
+/// <summary>One API request: HadCookie when it carried a Cookie header, BytesWritten the body bytes the server accepted.</summary>
+public sealed record LogEntry(
+    string Method, string RawTarget, string? JobId, bool KeyAccepted, bool HadCookie, int Status, long BytesWritten, DateTimeOffset At);
 
 /// <summary>The jobs, the request log and the account's rate limit.</summary>
 public sealed class SandboxState
