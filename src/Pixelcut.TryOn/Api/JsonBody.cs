@@ -118,7 +118,7 @@ namespace Pixelcut.TryOn.Api
                     case 't': builder.Append('\t'); break;
                     case 'u':
                         if (_position + 4 > _text.Length) throw new FormatException("Short \\u escape.");
-                        if (!int.TryParse(_text.Substring(_position, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code))
+                        if (!int.TryParse(_text.Substring(_position, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code))
                             throw new FormatException("Bad \\u escape.");
                         builder.Append((char)code);
                         _position += 4;
