@@ -45,7 +45,7 @@ Describe 'Stop-PixelcutTryOnJob in bulk: retries, pacing, order, Ctrl+C' {
         ) {
             & $Setup
             Stop-PixelcutTryOnJob -JobId $Id -ErrorAction SilentlyContinue
-            Get-RequestCount $Id | Should -Be 1
+            @(Get-SandboxLog $sandbox | Where-Object { $_.jobId -eq $Id -and $_.method -eq 'POST' }).Count | Should -Be 1
         }
 
         It 'writes the last error with the number of attempts when retries run out' {

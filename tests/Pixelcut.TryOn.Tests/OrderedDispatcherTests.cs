@@ -69,6 +69,23 @@ public class OrderedDispatcherTests
         Assert.ThrowsAny<OperationCanceledException>(() => dispatcher.TakeOldest());
     }
 
+    [Fact]
+    public void Untaken_items_say_whether_they_were_sent_and_what_they_returned()
+    {
+        var sent = new TaskCompletionSource<string>();
+        var dispatcher = new OrderedDispatcher<string>(3, CancellationToken.None);
+        dispatcher.Enqueue("done", (_, _) => Task.FromResult("result"));
+        dispatcher.Enqueue("sent", (markSent, _) => { markSent(); return sent.Task; });
+        dispatcher.Enqueue("waiting", (_, _) => new TaskCompletionSource<string>().Task);
+
+        var untaken = dispatcher.Untaken();
+        Assert.Equal(new[] { "done", "sent", "waiting" }, untaken.Select(item => item.Name));
+        Assert.Equal("result", untaken[0].Result);
+        Assert.True(untaken[1].Sent);
+        Assert.Null(untaken[1].Result);
+        Assert.False(untaken[2].Sent);
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int current;

@@ -211,23 +211,25 @@ namespace Pixelcut.TryOn.Commands
                 AccountForUnreported(viaHost: false);
                 ThrowTerminatingError(record);
             }
-            try
-            {
-                WriteError(record);
-            }
-            catch (ActionPreferenceStopException)
-            {
-                // -ErrorAction Stop: this error ends the command, so say now what the rest of the window did.
-                _stop.Cancel();
-                AccountForUnreported(viaHost: false);
-                throw;
-            }
+            // Under -ErrorAction Stop this error ends the command, and once WriteError returns the pipeline is
+            // stopping and the warning stream is closed: account for the rest of the window first.
+            if (ErrorActionIsStop()) AccountForUnreported(viaHost: false);
+            WriteError(record);
+        }
+
+        private bool ErrorActionIsStop()
+        {
+            var preference = MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var bound) ? bound : GetVariableValue("ErrorActionPreference");
+            if (preference is PSObject wrapped) preference = wrapped.BaseObject;
+            return preference is ActionPreference value
+                ? value == ActionPreference.Stop
+                : Enum.TryParse(Convert.ToString(preference, System.Globalization.CultureInfo.InvariantCulture), true, out value) && value == ActionPreference.Stop;
         }
 
         /// <summary>
         /// One warning naming the jobs the server may have acted on but the command will not report: answered
-        /// with success but not yet written, and sent with no final answer. Once the pipeline is stopping only
-        /// the host can still show it.
+        /// with success but not yet written, and sent with no final answer. Once the pipeline is stopping
+        /// (Ctrl+C, a failure elsewhere in the pipeline, an error the user chose to halt on) only the host can show it.
         /// </summary>
         private void AccountForUnreported(bool viaHost)
         {
