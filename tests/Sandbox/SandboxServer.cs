@@ -84,6 +84,8 @@ public sealed class SandboxServer : IAsyncDisposable
         var route = ApiRoute.Parse(context.Request.Method, rawTarget);
         var keyAccepted = context.Request.Headers["X-API-KEY"] == state.Options.ApiKey;
         var hadCookie = context.Request.Headers.ContainsKey("Cookie");
+        var viaProxy = ApiRoute.IsAbsoluteForm(rawTarget);
+        var proxyAuthorization = ProxyAuthorization.Describe(ProxyAuthorizationHeader(context));
         var body = new CountingStream(context.Response.BodyWriter);
         context.Response.Body = body;
         // A session cookie on every answer, errors included, as API gateways and load balancers hand out.
@@ -97,9 +99,13 @@ public sealed class SandboxServer : IAsyncDisposable
         finally
         {
             state.Log.Enqueue(new LogEntry(
-                context.Request.Method, rawTarget, route.JobId, keyAccepted, hadCookie, status, body.Written, DateTimeOffset.UtcNow));
+                context.Request.Method, rawTarget, route.JobId, keyAccepted, hadCookie, viaProxy, proxyAuthorization, status, body.Written,
+                DateTimeOffset.UtcNow));
         }
     }
+
+    private static string? ProxyAuthorizationHeader(HttpContext context) =>
+        context.Request.Headers.ProxyAuthorization is { Count: > 0 } header ? header.ToString() : null;
 
     /// <summary>Answers one API request and returns the status sent (0 when the connection was dropped).</summary>
     private static async Task<int> AnswerAsync(HttpContext context, SandboxState state, ApiRoute route)

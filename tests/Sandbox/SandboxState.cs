@@ -14,9 +14,14 @@ public sealed class SandboxJob
     public ConcurrentQueue<string> Faults { get; } = new();
 }
 
-/// <summary>One API request: HadCookie when it carried a Cookie header, BytesWritten the body bytes the server accepted.</summary>
+/// <summary>
+/// One API request: HadCookie when it carried a Cookie header, ViaProxy when it was sent to the sandbox as a forward proxy,
+/// ProxyAuthorization what its Proxy-Authorization header carried short of a password, BytesWritten the body bytes the
+/// server accepted.
+/// </summary>
 public sealed record LogEntry(
-    string Method, string RawTarget, string? JobId, bool KeyAccepted, bool HadCookie, int Status, long BytesWritten, DateTimeOffset At);
+    string Method, string RawTarget, string? JobId, bool KeyAccepted, bool HadCookie, bool ViaProxy, string? ProxyAuthorization,
+    int Status, long BytesWritten, DateTimeOffset At);
 
 /// <summary>The jobs, the request log and the account's rate limit.</summary>
 public sealed class SandboxState
