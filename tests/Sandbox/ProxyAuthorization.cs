@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Pixelcut.Sandbox;
 
-/// <summary>A request's Proxy-Authorization header, as the sandbox logs it.</summary>
+/// <summary>A request's Proxy-Authorization header, as the sandbox checks and logs it when it plays the forward proxy.</summary>
 public static class ProxyAuthorization
 {
     /// <summary>
@@ -14,6 +14,14 @@ public static class ProxyAuthorization
         if (header == null) return null;
         var (scheme, token) = Split(header);
         return IsBasic(scheme) && DecodeBasic(token)?.Split(':', 2) is [var user, _] ? $"{scheme} {user}" : scheme;
+    }
+
+    /// <summary>True when the header is Basic with exactly this "user:password".</summary>
+    public static bool Matches(string? header, string credential)
+    {
+        if (header == null) return false;
+        var (scheme, token) = Split(header);
+        return IsBasic(scheme) && DecodeBasic(token) == credential;
     }
 
     private static (string Scheme, string? Token) Split(string header)

@@ -60,7 +60,7 @@ function Invoke-SandboxControl {
 function Reset-PixelcutSandbox {
     param([Parameter(Mandatory)] $Sandbox)
     $null = Invoke-SandboxControl $Sandbox Post reset
-    $null = Invoke-SandboxControl $Sandbox Post settings @{ latencyMs = 0; rateLimit = 0; setCookies = $false }
+    $null = Invoke-SandboxControl $Sandbox Post settings @{ latencyMs = 0; rateLimit = 0; setCookies = $false; proxyCredential = '' }
 }
 
 function Add-SandboxJob {
@@ -91,9 +91,19 @@ function Get-SandboxLog {
 }
 
 function Set-SandboxSetting {
-    <# -SetCookies makes every API answer set a pixelcut_session cookie. #>
-    param([Parameter(Mandatory)] $Sandbox, [int] $LatencyMs = 0, [double] $RateLimit = 0, [switch] $SetCookies)
-    $null = Invoke-SandboxControl $Sandbox Post settings @{ latencyMs = $LatencyMs; rateLimit = $RateLimit; setCookies = $SetCookies.IsPresent }
+    <# Settings left out go back to their defaults. -SetCookies makes every API answer set a pixelcut_session cookie.
+       -ProxyCredential 'user:password' makes the sandbox, used as a forward proxy (-Proxy set to its BaseUri), answer
+       407 to requests without those Basic proxy credentials. #>
+    param(
+        [Parameter(Mandatory)] $Sandbox,
+        [int] $LatencyMs = 0,
+        [double] $RateLimit = 0,
+        [switch] $SetCookies,
+        [string] $ProxyCredential
+    )
+    $null = Invoke-SandboxControl $Sandbox Post settings @{
+        latencyMs = $LatencyMs; rateLimit = $RateLimit; setCookies = $SetCookies.IsPresent; proxyCredential = $ProxyCredential
+    }
 }
 
 Export-ModuleMember -Function Start-PixelcutSandbox, Stop-PixelcutSandbox, Reset-PixelcutSandbox, Add-SandboxJob, Get-SandboxJob, Get-SandboxLog, Set-SandboxSetting

@@ -19,6 +19,12 @@ public sealed class SandboxOptions
     /// <summary>Every API answer sets a session cookie, as gateways in front of an API do.</summary>
     public bool SetCookies { get; set; }
 
+    /// <summary>
+    /// "user:password" that requests sent to the sandbox as a forward proxy must carry as Basic proxy credentials, or are
+    /// answered 407; null or empty for a proxy that asks for none. Requests sent straight to the API are not affected.
+    /// </summary>
+    public string? ProxyCredential { get; set; }
+
     public static SandboxOptions FromArgs(string[] args)
     {
         var options = new SandboxOptions();

@@ -47,7 +47,8 @@ public sealed class SandboxServer : IAsyncDisposable
     }
 
     public sealed record JobSetup(string Id, string? Status, string? ErrorCode, string[]? Faults);
-    public sealed record Settings(int? LatencyMs, double? RateLimit, bool? SetCookies);
+    /// <summary>A setting left out (null) keeps its value; an empty proxyCredential turns proxy authentication off.</summary>
+    public sealed record Settings(int? LatencyMs, double? RateLimit, bool? SetCookies, string? ProxyCredential);
 
     private static void MapControl(WebApplication app, SandboxState state)
     {
@@ -73,6 +74,7 @@ public sealed class SandboxServer : IAsyncDisposable
             if (settings.LatencyMs.HasValue) state.Options.LatencyMs = settings.LatencyMs.Value;
             if (settings.RateLimit.HasValue) state.Options.RateLimit = settings.RateLimit.Value;
             if (settings.SetCookies.HasValue) state.Options.SetCookies = settings.SetCookies.Value;
+            if (settings.ProxyCredential != null) state.Options.ProxyCredential = settings.ProxyCredential == "" ? null : settings.ProxyCredential;
             return Results.Ok(state.Options);
         });
     }
@@ -85,16 +87,19 @@ public sealed class SandboxServer : IAsyncDisposable
         var keyAccepted = context.Request.Headers["X-API-KEY"] == state.Options.ApiKey;
         var hadCookie = context.Request.Headers.ContainsKey("Cookie");
         var viaProxy = ApiRoute.IsAbsoluteForm(rawTarget);
-        var proxyAuthorization = ProxyAuthorization.Describe(ProxyAuthorizationHeader(context));
+        var proxyAuthorizationHeader = ProxyAuthorizationHeader(context);
+        var proxyAuthorization = ProxyAuthorization.Describe(proxyAuthorizationHeader);
+        var proxyCredential = state.Options.ProxyCredential;
         var body = new CountingStream(context.Response.BodyWriter);
         context.Response.Body = body;
-        // A session cookie on every answer, errors included, as API gateways and load balancers hand out.
-        if (state.Options.SetCookies)
-            context.Response.Headers.SetCookie = $"pixelcut_session={Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}; Path=/";
         var status = 0;
         try
         {
-            status = await AnswerAsync(context, state, route);
+            // The sandbox is the proxy as well as the API, and a proxy that wants credentials turns the request away
+            // before the API sees it.
+            status = viaProxy && !string.IsNullOrEmpty(proxyCredential) && !ProxyAuthorization.Matches(proxyAuthorizationHeader, proxyCredential)
+                ? await ProxyChallenge(context, "sandbox-proxy")
+                : await AnswerAsync(context, state, route);
         }
         finally
         {
@@ -110,6 +115,9 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>Answers one API request and returns the status sent (0 when the connection was dropped).</summary>
     private static async Task<int> AnswerAsync(HttpContext context, SandboxState state, ApiRoute route)
     {
+        // A session cookie on every answer, errors included, as API gateways and load balancers hand out.
+        if (state.Options.SetCookies)
+            context.Response.Headers.SetCookie = $"pixelcut_session={Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}; Path=/";
         var aborted = context.RequestAborted;
         if (state.Options.LatencyMs > 0) await Task.Delay(state.Options.LatencyMs, aborted);
 
@@ -226,8 +234,7 @@ public sealed class SandboxServer : IAsyncDisposable
                 return await Error(context, 403, "Forbidden", argument);
             // 407: a corporate proxy between client and API wants credentials.
             case "407":
-                context.Response.Headers.ProxyAuthenticate = "Basic realm=\"corp-proxy\"";
-                return await Text(context, 407, "text/html", "<html><body><h1>407 Proxy Authentication Required</h1></body></html>");
+                return await ProxyChallenge(context, "corp-proxy");
             // other-job: a 200 status answer for a job that was not asked about, as a mixed-up cache would give.
             case "other-job":
                 return await Json(context, 200, new { job_id = job.Id + "-other", status = "pending" });
@@ -321,6 +328,12 @@ public sealed class SandboxServer : IAsyncDisposable
             };
             return Json(context, 200, body);
         }
+    }
+
+    private static Task<int> ProxyChallenge(HttpContext context, string realm)
+    {
+        context.Response.Headers.ProxyAuthenticate = $"Basic realm=\"{realm}\"";
+        return Text(context, 407, "text/html", "<html><body><h1>407 Proxy Authentication Required</h1></body></html>");
     }
 
     private static Task<int> Error(HttpContext context, int status, string message, string code) =>
