@@ -74,9 +74,11 @@ Describe 'Nothing misreported, whatever the network or the server sends back' {
         It 'reads an answer with an unknown charset and goes on with the batch' {
             Add-SandboxJob $sandbox -Id one, three
             Add-SandboxJob $sandbox -Id two -Fault bad-charset
-            $result = 'one', 'two', 'three' | Stop-PixelcutTryOnJob -PassThru -ErrorVariable failed
+            # No retries, so a failed read cannot hide behind a second cancel and its confirming status read.
+            $result = 'one', 'two', 'three' | Stop-PixelcutTryOnJob -MaxRetryCount 0 -PassThru -ErrorVariable failed
             $failed | Should -BeNullOrEmpty
             $result.JobId | Should -Be @('one', 'two', 'three')
+            (Get-RequestLog two).Count | Should -Be 1
         }
 
         It 'stops reading an answer over 1 MiB, reports it, and goes on' {
@@ -90,6 +92,22 @@ Describe 'Nothing misreported, whatever the network or the server sends back' {
             $failed[0].Exception.Message | Should -BeLike '*larger than 1 MiB*'
             # The server could write no more than the socket buffers hold once the module stopped reading.
             (Get-RequestLog huge)[0].bytesWritten | Should -BeLessThan (32MB)
+        }
+
+        It 'reports an answer that is not HTTP as UnexpectedResponse, with no raw server text anywhere' {
+            Add-SandboxJob $sandbox -Id garbage -Fault bad-status-line
+            Stop-PixelcutTryOnJob -JobId garbage -ErrorVariable failed -ErrorAction SilentlyContinue
+            Get-ErrorId $failed[0] | Should -Be 'UnexpectedResponse'
+            $texts = @($failed[0].Exception.Message)
+            for ($e = $failed[0].Exception.InnerException; $e; $e = $e.InnerException) { $texts += $e.Message }
+            foreach ($text in $texts) { $text.IndexOfAny($unsafe) | Should -Be -1 -Because "'$text' must not reach the terminal raw" }
+        }
+
+        It 'reads a status whose first connection closed without an answer' {
+            Add-SandboxJob $sandbox -Id shy -Fault close
+            $job = Get-PixelcutTryOnJob -JobId shy -ErrorVariable failed
+            $failed | Should -BeNullOrEmpty
+            $job.Status | Should -Be 'Pending'
         }
 
         It 'refuses a status answer about another job' {
@@ -162,6 +180,21 @@ Describe 'Nothing misreported, whatever the network or the server sends back' {
             { Stop-PixelcutTryOnJob -JobId other -ApiKey (ConvertTo-SecureKey $sandbox.NoCreditsApiKey) } | Should -Throw -ErrorId 'InsufficientCredits*'
         }
 
+        It 'names a proxy that refuses the tunnel to an https API with 407 ProxyAuthenticationRequired, once' {
+            Set-SandboxSetting $sandbox -ProxyCredential 'corp-user:s3cret'
+            $proxy = $sandbox.BaseUri
+            $environment = $childEnvironment.Clone()
+            $environment.PIXELCUT_BASE_URI = 'https://api.example.test'
+            $environment.HTTPS_PROXY = $proxy
+            $result = Invoke-ChildPwsh -Environment $environment -Script @'
+try { 'a', 'b' | Stop-PixelcutTryOnJob -ThrottleLimit 1 } catch { "$($_.FullyQualifiedErrorId)|$($_.CategoryInfo.Category)|$($_.Exception.GetType().Name)|$($_.TargetObject)" }
+'@
+            $result.Output | Should -BeLike '*ProxyAuthenticationRequired,*|AuthenticationError|PixelcutConnectionException|a*'
+            $tunnels = @(Get-SandboxLog $sandbox | Where-Object method -EQ CONNECT)
+            $tunnels.Count | Should -Be 1
+            $tunnels[0].status | Should -Be 407
+        }
+
         It 'names a 407 ProxyAuthenticationRequired and stops' {
             Add-SandboxJob $sandbox -Id proxied -Fault 407
             $stopped = $null
@@ -210,10 +243,10 @@ Describe 'Nothing misreported, whatever the network or the server sends back' {
 
     Context 'An early stop accounts for every job' {
         It 'names the jobs answered and in flight when -ErrorAction Stop ends the command' {
-            # 'fin' answers 409 after half a second; by then a1 to a3 are cancelled and s1 is still waiting.
-            Add-SandboxJob $sandbox -Id fin -Status completed -Fault 'slow:500'
+            # 'fin' answers 409 after two seconds; by then a1 to a3 are cancelled and s1 is still waiting.
+            Add-SandboxJob $sandbox -Id fin -Status completed -Fault 'slow:2000'
             Add-SandboxJob $sandbox -Id a1, a2, a3
-            Add-SandboxJob $sandbox -Id s1 -Fault 'slow:5000'
+            Add-SandboxJob $sandbox -Id s1 -Fault 'slow:20000'
             $warnings = $null
             try { 'fin', 's1', 'a1', 'a2', 'a3' | Stop-PixelcutTryOnJob -ThrottleLimit 5 -ErrorAction Stop -WarningVariable warnings -WarningAction SilentlyContinue }
             catch { $stopped = $_ }
@@ -222,26 +255,24 @@ Describe 'Nothing misreported, whatever the network or the server sends back' {
             $warnings[0].Message | Should -BeLike '*Cancelled, not reported: a1, a2, a3; sent without a final answer, may have been cancelled: s1.*'
         }
 
-        It 'warns before a terminating error takes effect' {
+        It 'warns on the warning stream before a terminating error takes effect' {
             Add-SandboxJob $sandbox -Id a1
-            Add-SandboxJob $sandbox -Id s1, s2 -Fault 'slow:3000'
             Add-SandboxJob $sandbox -Id walled -Fault '403-html'
+            Add-SandboxJob $sandbox -Id s1, s2 -Fault 'slow:20000'
             Set-SandboxSetting $sandbox -LatencyMs 300
-            $shell = [powershell]::Create()
-            $null = $shell.AddScript("Import-Module '$(Get-BuiltModulePath)'`n'a1', 'walled', 's1', 's2' | Stop-PixelcutTryOnJob -ThrottleLimit 4 -MaxRetryCount 0")
-            $null = $shell.Invoke()
-            $errors = @($shell.Streams.Error)
-            $warnings = @($shell.Streams.Warning)
-            $shell.Dispose()
+            $warnings = $null
+            $stopped = $null
+            try { 'a1', 'walled', 's1', 's2' | Stop-PixelcutTryOnJob -ThrottleLimit 4 -MaxRetryCount 0 -WarningVariable warnings -WarningAction SilentlyContinue }
+            catch { $stopped = $_ }
+            Get-ErrorId $stopped | Should -Be 'AccessDenied'
             $warnings.Count | Should -Be 1
-            $warnings[0].Message | Should -BeLike '*may have been cancelled: s1, s2*'
-            Get-ErrorId $errors[0] | Should -Be 'AccessDenied'
+            $warnings[0].Message | Should -BeLike '*sent without a final answer, may have been cancelled: s1, s2.*'
         }
 
         It 'names what was left when the user halts on an error, on the host, once' {
-            Add-SandboxJob $sandbox -Id fin -Status completed -Fault 'slow:500'
+            Add-SandboxJob $sandbox -Id fin -Status completed -Fault 'slow:2000'
             Add-SandboxJob $sandbox -Id a1
-            Add-SandboxJob $sandbox -Id s1 -Fault 'slow:5000'
+            Add-SandboxJob $sandbox -Id s1 -Fault 'slow:20000'
             # Under -NonInteractive the Inquire prompt fails, which halts the command as answering Halt would.
             $result = Invoke-ChildPwsh -Environment $childEnvironment -Script @'
 $ErrorActionPreference = 'Inquire'
@@ -266,8 +297,11 @@ $ErrorActionPreference = 'Inquire'
             $process = [System.Diagnostics.Process]::Start($start)
             $stdout = $process.StandardOutput.ReadToEndAsync()
             $stderr = $process.StandardError.ReadToEndAsync()
+            # The slow requests are logged only once answered; their faults are taken as they arrive.
             $deadline = [DateTime]::UtcNow.AddSeconds(15)
-            while (@(Get-SandboxLog $sandbox).Count -lt 4 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            while (@(Get-SandboxJob $sandbox | Where-Object { $_.id -like 's*' -and $_.faultsLeft -eq 0 }).Count -lt 2 -and [DateTime]::UtcNow -lt $deadline) {
+                Start-Sleep -Milliseconds 50
+            }
             Start-Sleep -Milliseconds 300
             & /bin/kill -INT $process.Id
             $process.WaitForExit(10000) | Should -BeTrue

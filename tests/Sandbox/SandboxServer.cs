@@ -86,7 +86,9 @@ public sealed class SandboxServer : IAsyncDisposable
         var route = ApiRoute.Parse(context.Request.Method, rawTarget);
         var keyAccepted = context.Request.Headers["X-API-KEY"] == state.Options.ApiKey;
         var hadCookie = context.Request.Headers.ContainsKey("Cookie");
-        var viaProxy = ApiRoute.IsAbsoluteForm(rawTarget);
+        // CONNECT asks a proxy for a tunnel to an https API; absolute-form targets are plain http sent through it.
+        var tunnel = HttpMethods.IsConnect(context.Request.Method);
+        var viaProxy = ApiRoute.IsAbsoluteForm(rawTarget) || tunnel;
         var proxyAuthorizationHeader = ProxyAuthorizationHeader(context);
         var proxyAuthorization = ProxyAuthorization.Describe(proxyAuthorizationHeader);
         var proxyCredential = state.Options.ProxyCredential;
@@ -97,9 +99,12 @@ public sealed class SandboxServer : IAsyncDisposable
         {
             // The sandbox is the proxy as well as the API, and a proxy that wants credentials turns the request away
             // before the API sees it.
-            status = viaProxy && !string.IsNullOrEmpty(proxyCredential) && !ProxyAuthorization.Matches(proxyAuthorizationHeader, proxyCredential)
+            status = (viaProxy || tunnel) && !string.IsNullOrEmpty(proxyCredential) && !ProxyAuthorization.Matches(proxyAuthorizationHeader, proxyCredential)
                 ? await ProxyChallenge(context, "sandbox-proxy")
-                : await AnswerAsync(context, state, route);
+                : tunnel
+                    // The sandbox speaks no TLS, so it can only refuse a tunnel it would have to carry.
+                    ? await Text(context, 502, "text/plain", "The sandbox does not open tunnels.")
+                    : await AnswerAsync(context, state, route);
         }
         finally
         {
@@ -147,7 +152,7 @@ public sealed class SandboxServer : IAsyncDisposable
     /// Plays one scripted fault; null when the normal answer follows. Faults: 429, 429-retry-after:S,
     /// 429-retry-after-date:S, 400, 500, 503, 502-html, malformed, drop, cancel-then-drop, slow:MS, close,
     /// cancel-then-close, bad-charset, huge[:MiB], 204, empty-200, control-chars[:STATUS], control-chars-raw[:STATUS],
-    /// control-chars-status, 403-html, 403-code:CODE, 407, other-job.
+    /// control-chars-status, 403-html, 403-code:CODE, 407, other-job, bad-status-line.
     /// </summary>
     private static async Task<int?> ApplyFaultAsync(HttpContext context, SandboxJob job, ApiRoute route, string fault)
     {
@@ -183,6 +188,9 @@ public sealed class SandboxServer : IAsyncDisposable
                 await Task.Delay(int.Parse(argument), context.RequestAborted);
                 return null;
             // close: an orderly close (FIN) with no answer at all, as a load balancer ends a draining keep-alive connection.
+            // bad-status-line: bytes that are not HTTP, written straight to the socket, with an escape sequence in them.
+            case "bad-status-line":
+                return await RawAnswerAsync(context, "HTTP/1.1 2x0 \u001b[2JNope\r\nContent-Length: 0\r\n\r\n");
             case "close":
                 return await CloseGracefullyAsync(context);
             // cancel-then-close: the cancel takes effect, then the orderly close; a client that re-sends finds the job finished.
@@ -270,6 +278,15 @@ public sealed class SandboxServer : IAsyncDisposable
         }
         context.Abort();
         return 0;
+    }
+
+    /// <summary>Writes bytes to the socket as the whole answer, past Kestrel, then closes the connection.</summary>
+    private static async Task<int> RawAnswerAsync(HttpContext context, string answer)
+    {
+        var socket = context.Features.Get<IConnectionSocketFeature>()?.Socket;
+        if (socket == null) throw new InvalidOperationException("bad-status-line needs Kestrel's socket transport.");
+        await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(answer), SocketFlags.None);
+        return await CloseGracefullyAsync(context);
     }
 
     private static async Task<int> HugeAsync(HttpContext context, int mebibytes)

@@ -47,14 +47,17 @@ namespace Pixelcut.TryOn.Api
                 attemptCancellation.CancelAfter(timeout);
                 var watch = Stopwatch.StartNew();
                 HttpResponseMessage response;
-                try
+                using (var message = NewRequest(method, uri))
                 {
-                    sending?.Invoke();
-                    response = await _client.SendAsync(NewRequest(method, uri), attemptCancellation.Token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (!cancellation.IsCancellationRequested)
-                {
-                    return NoAnswer(jobId, request, timeout, watch, e, trace);
+                    try
+                    {
+                        sending?.Invoke();
+                        response = await _client.SendAsync(message, attemptCancellation.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (!cancellation.IsCancellationRequested)
+                    {
+                        return NoAnswer(jobId, request, timeout, watch, e, trace);
+                    }
                 }
 
                 using (response)
@@ -76,7 +79,8 @@ namespace Pixelcut.TryOn.Api
                     {
                         trace($"{request} -> {status}, body unreadable: {SafeText.Printable(e.Message)} ({watch.ElapsedMilliseconds} ms)");
                         return Attempt.Failed(new Failure(ErrorKind.UnexpectedResponse, jobId, status,
-                            detail: "the body could not be read: " + SafeText.Printable(e.Message), cause: e), mayHaveReachedServer: true);
+                            detail: "the body could not be read: " + SafeText.Printable(e.Message), cause: TransportFault.PrintableCause(e)),
+                            mayHaveReachedServer: true);
                     }
                     catch (Exception e) when (!cancellation.IsCancellationRequested)
                     {
@@ -118,9 +122,9 @@ namespace Pixelcut.TryOn.Api
                     new Failure(ErrorKind.RequestTimedOut, jobId, detail: $"no answer within {timeout.TotalSeconds:0.#} s", cause: e),
                     mayHaveReachedServer: true);
             }
-            var detail = SafeText.Printable(Innermost(e).Message.TrimEnd('.'));
-            trace($"{request} -> failed: {detail} ({watch.ElapsedMilliseconds} ms)");
-            return Attempt.Failed(new Failure(ErrorKind.ConnectionFailed, jobId, detail: detail, cause: e), mayHaveReachedServer: true);
+            var failure = TransportFault.Describe(jobId, e);
+            trace($"{request} -> failed: {failure.Detail} ({watch.ElapsedMilliseconds} ms)");
+            return Attempt.Failed(failure, mayHaveReachedServer: true);
         }
 
         private static bool IsTransportFault(Exception e) => e is HttpRequestException || e is IOException;
@@ -189,12 +193,6 @@ namespace Pixelcut.TryOn.Api
             var header = headers.RetryAfter;
             var delay = header?.Delta ?? (header?.Date - DateTimeOffset.UtcNow);
             return delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
-        }
-
-        private static Exception Innermost(Exception e)
-        {
-            while (e.InnerException != null) e = e.InnerException;
-            return e;
         }
 
         private static HttpMessageInvoker CreateClient()

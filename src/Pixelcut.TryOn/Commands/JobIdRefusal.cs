@@ -5,31 +5,40 @@ using System.Linq;
 namespace Pixelcut.TryOn.Commands
 {
     /// <summary>
-    /// -JobId is a string array, so an input that is not a job id travels to the command as a marked
-    /// string. The mark starts with NUL, which no id that could be sent contains, and is read back here
-    /// into the failure to report. Its text is never sent.
+    /// -JobId is a string array, so an input that is not a job id travels to the command as a marked string.
+    /// The mark starts with NUL; a string the user gave that starts with NUL is marked too (as a control
+    /// character), so every marked string was made here and is read back here into the failure to report.
+    /// Its text is never sent.
     /// </summary>
     internal static class JobIdRefusal
     {
-        private const string NoJobIdMark = "\0no-job-id\0";
-        private const string NotTextMark = "\0not-text\0";
+        private const char Separator = '\0';
+        private const string Mark = "\0refused\0";
 
         public static string NoJobId(IEnumerable<string> propertyNames)
         {
             var list = string.Join(", ", propertyNames.Take(5));
-            return NoJobIdMark + (list.Length == 0 ? "it has no properties" : "it has " + list);
+            return Refuse(ErrorKind.InputWithoutJobId, string.Empty, list.Length == 0 ? "it has no properties" : "it has " + list);
         }
 
-        public static string NotText(string shown, string why) => NotTextMark + SafeText.Printable(shown) + "\0" + why;
+        public static string NotText(string shown, string why) => Refuse(ErrorKind.InvalidJobId, shown, why + "; pass job ids as strings");
+
+        /// <summary>The id as given, or a refusal when it starts with NUL and could be mistaken for a mark.</summary>
+        public static string Checked(string jobId) =>
+            jobId.Length > 0 && jobId[0] == Separator ? Refuse(ErrorKind.InvalidJobId, jobId, "it contains a control character") : jobId;
 
         /// <summary>The failure a marked input stands for; null for an ordinary id.</summary>
         public static Failure? Read(string jobId)
         {
-            if (jobId.StartsWith(NoJobIdMark, StringComparison.Ordinal))
-                return new Failure(ErrorKind.InputWithoutJobId, null, detail: jobId.Substring(NoJobIdMark.Length));
-            if (!jobId.StartsWith(NotTextMark, StringComparison.Ordinal)) return null;
-            var parts = jobId.Substring(NotTextMark.Length).Split(new[] { '\0' }, 2);
-            return new Failure(ErrorKind.InvalidJobId, parts[0], detail: parts[1] + "; pass job ids as strings");
+            if (!jobId.StartsWith(Mark, StringComparison.Ordinal)) return null;
+            var parts = jobId.Substring(Mark.Length).Split(new[] { Separator }, 3);
+            var kind = parts.Length == 3 && Enum.TryParse(parts[0], out ErrorKind parsed) ? parsed : ErrorKind.InvalidJobId;
+            var shown = parts.Length == 3 ? parts[1] : SafeText.Printable(jobId);
+            var detail = parts.Length == 3 ? parts[2] : "it contains a control character";
+            return new Failure(kind, kind == ErrorKind.InputWithoutJobId ? null : shown, detail: detail);
         }
+
+        private static string Refuse(ErrorKind kind, string shown, string detail) =>
+            Mark + kind + Separator + SafeText.Printable(shown) + Separator + detail;
     }
 }

@@ -73,7 +73,7 @@ namespace Pixelcut.TryOn.Commands
             switch (value)
             {
                 case null: return string.Empty;
-                case string text: return text;
+                case string text: return JobIdRefusal.Checked(text);
                 case Guid guid: return guid.ToString();
                 default:
                     var type = value.GetType().Name;

@@ -1,0 +1,80 @@
+using System;
+using System.Net.Http;
+using System.Reflection;
+
+namespace Pixelcut.TryOn.Api
+{
+    /// <summary>
+    /// What an exception from the HTTP stack means for one job. Newer .NET says more than netstandard2.0 shows
+    /// (HttpRequestException.StatusCode from .NET 5, HttpRequestError from .NET 8), so those are read when present.
+    /// </summary>
+    internal static class TransportFault
+    {
+        private const int ProxyAuthenticationRequired = 407;
+
+        public static Failure Describe(string jobId, Exception e)
+        {
+            var message = Innermost(e).Message.TrimEnd('.');
+            var cause = PrintableCause(e);
+            var request = FirstOf<HttpRequestException>(e);
+            // A proxy that refuses the CONNECT tunnel to an https API never lets its 407 reach us as an answer.
+            if (request != null && (StatusOf(request) == ProxyAuthenticationRequired || IsProxyTunnel407(request.Message)))
+                return new Failure(ErrorKind.ProxyAuthenticationRequired, jobId, ProxyAuthenticationRequired,
+                    detail: "the proxy refused to open a tunnel to the API: " + SafeText.Printable(request.Message.TrimEnd('.', '"')), cause: cause);
+            if (ErrorOf(e) == "InvalidResponse")
+                return new Failure(ErrorKind.UnexpectedResponse, jobId, detail: "the answer is not valid HTTP: " + SafeText.Printable(message), cause: cause);
+            return new Failure(ErrorKind.ConnectionFailed, jobId, detail: SafeText.Printable(message), cause: cause);
+        }
+
+        /// <summary>.NET 8 leaves StatusCode empty on a refused tunnel; its English message still names the status.</summary>
+        private static bool IsProxyTunnel407(string message) =>
+            message.IndexOf("proxy tunnel", StringComparison.OrdinalIgnoreCase) >= 0 && message.Contains("'407'");
+
+        private static int? StatusOf(HttpRequestException e) =>
+            e.GetType().GetProperty("StatusCode", BindingFlags.Public | BindingFlags.Instance)?.GetValue(e) is object status
+                ? (int?)Convert.ToInt32(status)
+                : null;
+
+        /// <summary>The HttpRequestError of the first exception in the chain that carries one (an HttpRequestException or HttpIOException).</summary>
+        private static string? ErrorOf(Exception? e)
+        {
+            for (; e != null; e = e.InnerException)
+            {
+                var error = e.GetType().GetProperty("HttpRequestError", BindingFlags.Public | BindingFlags.Instance)?.GetValue(e);
+                if (error != null) return error.ToString();
+            }
+            return null;
+        }
+
+        private static T? FirstOf<T>(Exception? e) where T : Exception
+        {
+            for (; e != null; e = e.InnerException)
+            {
+                if (e is T found) return found;
+            }
+            return null;
+        }
+
+        private static Exception Innermost(Exception e)
+        {
+            while (e.InnerException != null) e = e.InnerException;
+            return e;
+        }
+
+        /// <summary>
+        /// The exception to keep as the inner exception. .NET quotes a server's invalid status line in its message,
+        /// so a chain with any unprintable text is kept as copies whose messages are printable.
+        /// </summary>
+        public static Exception PrintableCause(Exception e)
+        {
+            for (var link = e; link != null; link = link.InnerException)
+            {
+                if (SafeText.Printable(link.Message) != link.Message) return Copy(e);
+            }
+            return e;
+        }
+
+        private static Exception Copy(Exception e) =>
+            new HttpRequestException(SafeText.Printable(e.Message), e.InnerException == null ? null : Copy(e.InnerException));
+    }
+}
