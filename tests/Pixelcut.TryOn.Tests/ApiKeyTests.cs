@@ -1,4 +1,3 @@
-using Pixelcut.TryOn.Api;
 
 namespace Pixelcut.TryOn.Tests;
 

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using Pixelcut.TryOn.Api;
 
 namespace Pixelcut.TryOn.Tests;
 

@@ -1,6 +1,4 @@
 using System.Net;
-using Pixelcut.TryOn.Api;
-using Pixelcut.TryOn.Resilience;
 
 namespace Pixelcut.TryOn.Tests;
 

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using CsCheck;
-using Pixelcut.TryOn.Api;
 
 namespace Pixelcut.TryOn.Tests;
 

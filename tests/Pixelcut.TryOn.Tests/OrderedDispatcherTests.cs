@@ -1,4 +1,3 @@
-using Pixelcut.TryOn.Pipeline;
 
 namespace Pixelcut.TryOn.Tests;
 

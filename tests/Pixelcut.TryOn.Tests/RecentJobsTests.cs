@@ -1,4 +1,3 @@
-using Pixelcut.TryOn.Session;
 
 namespace Pixelcut.TryOn.Tests;
 

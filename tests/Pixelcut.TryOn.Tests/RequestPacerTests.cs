@@ -1,4 +1,3 @@
-using Pixelcut.TryOn.Resilience;
 
 namespace Pixelcut.TryOn.Tests;
 

@@ -3,7 +3,6 @@ using System.Management.Automation.Host;
 using System.Management.Automation.Runspaces;
 using System.Security;
 using Pixelcut.Sandbox;
-using Pixelcut.TryOn.Commands;
 
 namespace Pixelcut.TryOn.Tests;
 

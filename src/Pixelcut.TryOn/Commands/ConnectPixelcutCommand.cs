@@ -2,7 +2,8 @@ using System;
 using System.Management.Automation;
 using System.Security;
 using System.Threading;
-using Pixelcut.TryOn.Api;
+using Pixelcut.TryOn.Operations;
+using Pixelcut.TryOn.Transport;
 using Pixelcut.TryOn.Resilience;
 using Pixelcut.TryOn.Session;
 
@@ -31,7 +32,7 @@ namespace Pixelcut.TryOn.Commands
         protected override void ProcessRecord()
         {
             if (ApiKey == null) ConnectionSettings.ThrowFatal(this, new Failure(ErrorKind.ApiKeyMissing, null));
-            var key = ConnectionSettings.CheckedKey(this, Api.ApiKey.Trimmed(ApiKey!), "Connect-Pixelcut -ApiKey");
+            var key = ConnectionSettings.CheckedKey(this, Transport.ApiKey.Trimmed(ApiKey!), "Connect-Pixelcut -ApiKey");
             var baseUri = BaseUri == null ? null : ConnectionSettings.CheckedBaseUri(this, BaseUri);
             if (Validate) CheckKey(key, ConnectionSettings.ResolveBaseUri(this, baseUri));
             PixelcutSession.Current.Connect(key, baseUri);

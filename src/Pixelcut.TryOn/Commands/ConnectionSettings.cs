@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using System.Management.Automation;
 using System.Security;
-using Pixelcut.TryOn.Api;
+using Pixelcut.TryOn.Transport;
 using Pixelcut.TryOn.Resilience;
 using Pixelcut.TryOn.Session;
 

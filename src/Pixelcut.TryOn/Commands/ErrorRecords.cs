@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Pixelcut.TryOn.Errors;
 
 namespace Pixelcut.TryOn.Commands
 {

@@ -2,7 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using Pixelcut.TryOn.Api;
+using Pixelcut.TryOn.Operations;
 using Pixelcut.TryOn.Resilience;
 
 namespace Pixelcut.TryOn.Commands

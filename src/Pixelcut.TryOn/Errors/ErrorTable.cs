@@ -2,15 +2,15 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 
-namespace Pixelcut.TryOn
+namespace Pixelcut.TryOn.Errors
 {
     /// <summary>
     /// The one table of outcomes: which answer is which failure, and what each failure is called,
     /// how bad it is, how it reads and what the user should do next.
     /// </summary>
-    public static class ErrorTable
+    internal static class ErrorTable
     {
-        public sealed class Rule
+        internal sealed class Rule
         {
             internal Rule(ErrorCategory category, bool terminating, Func<Failure, string> describe, string recommendedAction,
                 Func<string, Failure, Exception?, PixelcutApiException> create)

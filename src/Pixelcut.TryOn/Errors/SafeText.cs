@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Pixelcut.TryOn
+namespace Pixelcut.TryOn.Errors
 {
     /// <summary>
     /// The one rule for text the module did not write itself (server answers, job ids): control

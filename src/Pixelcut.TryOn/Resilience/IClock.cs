@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace Pixelcut.TryOn.Resilience
 {
     /// <summary>Time as pacing and retries see it, so tests can run them without sleeping.</summary>
-    public interface IClock
+    internal interface IClock
     {
         /// <summary>Monotonic time since an arbitrary start.</summary>
         TimeSpan Now { get; }
@@ -14,7 +14,7 @@ namespace Pixelcut.TryOn.Resilience
         Task Delay(TimeSpan delay, CancellationToken cancellation);
     }
 
-    public sealed class SystemClock : IClock
+    internal sealed class SystemClock : IClock
     {
         public static readonly SystemClock Instance = new SystemClock();
         private static readonly Stopwatch Watch = Stopwatch.StartNew();

@@ -3,7 +3,8 @@ using System.Collections.Generic;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
-using Pixelcut.TryOn.Api;
+using Pixelcut.TryOn.Errors;
+using Pixelcut.TryOn.Transport;
 
 namespace Pixelcut.TryOn.Resilience
 {

@@ -11,7 +11,7 @@ namespace Pixelcut.TryOn.Resilience
     /// A 429 slows every request on the key (the limit is the account's, not the request's);
     /// accepted requests then bring the pace back to the set rate.
     /// </summary>
-    public sealed class RequestPacer
+    internal sealed class RequestPacer
     {
         public const double DefaultRequestsPerSecond = 5;
         private const double MaxSlowdown = 8;

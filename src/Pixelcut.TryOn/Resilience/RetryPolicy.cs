@@ -7,7 +7,7 @@ namespace Pixelcut.TryOn.Resilience
     /// Retry-After wins when the server sends it; otherwise exponential backoff with full jitter,
     /// as Pixelcut advises (base 250 ms, each wait capped at 5 s).
     /// </summary>
-    public sealed class RetryPolicy
+    internal sealed class RetryPolicy
     {
         public const int DefaultMaxRetryCount = 5;
         public static readonly TimeSpan BaseDelay = TimeSpan.FromMilliseconds(250);
@@ -56,7 +56,7 @@ namespace Pixelcut.TryOn.Resilience
         }
     }
 
-    public sealed class RetryDecision
+    internal sealed class RetryDecision
     {
         private RetryDecision(TimeSpan? delay, string? reason)
         {

@@ -2,7 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
-using Pixelcut.TryOn.Api;
+using Pixelcut.TryOn.Transport;
 
 namespace Pixelcut.TryOn.Session
 {

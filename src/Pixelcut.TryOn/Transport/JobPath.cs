@@ -1,6 +1,7 @@
 using System;
+using Pixelcut.TryOn.Errors;
 
-namespace Pixelcut.TryOn.Api
+namespace Pixelcut.TryOn.Transport
 {
     /// <summary>Turns a job id into exactly one path segment, or says why it cannot be one.</summary>
     internal static class JobPath

@@ -4,7 +4,10 @@ using System.Threading;
 using System.Threading.Tasks;
 using Pixelcut.TryOn.Resilience;
 
-namespace Pixelcut.TryOn.Api
+using Pixelcut.TryOn.Errors;
+using Pixelcut.TryOn.Transport;
+
+namespace Pixelcut.TryOn.Operations
 {
     /// <summary>The endpoints of the Try On API that take a job id, on top of the one request path.</summary>
     internal static class JobOperations
@@ -13,7 +16,7 @@ namespace Pixelcut.TryOn.Api
         {
             var sent = await requester.SendAsync(HttpMethod.Get, jobId, JobPath.For(jobId), sending, cancellation).ConfigureAwait(false);
             if (sent.Value == null) return JobResult<TryOnJob>.Failed(sent, sent.Failure!);
-            var (job, problem) = TryOnJob.Read(jobId, sent.Value);
+            var (job, problem) = JobAnswers.Status(jobId, sent.Value);
             return job != null
                 ? JobResult<TryOnJob>.Succeeded(sent, job)
                 : JobResult<TryOnJob>.Failed(sent, new Failure(ErrorKind.UnexpectedResponse, jobId, sent.Value.StatusCode, detail: problem));
@@ -22,7 +25,7 @@ namespace Pixelcut.TryOn.Api
         public static async Task<JobResult<CancelledJob>> CancelAsync(JobRequester requester, string jobId, Action? sending, CancellationToken cancellation)
         {
             var sent = await requester.SendAsync(HttpMethod.Post, jobId, JobPath.For(jobId, "/cancel"), sending, cancellation).ConfigureAwait(false);
-            if (sent.Value != null) return JobResult<CancelledJob>.Succeeded(sent, CancelledJob.Read(jobId, sent.Value));
+            if (sent.Value != null) return JobResult<CancelledJob>.Succeeded(sent, JobAnswers.Cancelled(jobId, sent.Value));
             if (sent.Failure!.Kind != ErrorKind.JobFinished) return JobResult<CancelledJob>.Failed(sent, sent.Failure);
 
             // "Already finished" may be our own cancel: the transport resends a request whose connection closed
@@ -31,11 +34,11 @@ namespace Pixelcut.TryOn.Api
             var job = status.Value;
             if (job?.IsCancelled == true)
             {
-                var confirmed = JobResult<CancelledJob>.Succeeded(sent, new CancelledJob(jobId, CancelledJob.DefaultMessage));
+                var confirmed = JobResult<CancelledJob>.Succeeded(sent, new CancelledJob(jobId, JobAnswers.DefaultCancelMessage));
                 return confirmed.WithTrace(status.Trace).WithTrace(new[]
                     { $"Job '{SafeText.Printable(jobId)}' answered 409 but reads as cancelled: the cancel took effect." });
             }
-            var ending = job == null ? "its status could not be read" : job.Ending;
+            var ending = job == null ? "its status could not be read" : JobAnswers.Ending(job);
             var finished = new Failure(ErrorKind.JobFinished, jobId, sent.Failure.StatusCode, sent.Failure.ErrorCode, ending, sent.Failure.Attempts);
             return JobResult<CancelledJob>.Failed(sent, finished).WithTrace(status.Trace);
         }

@@ -3,7 +3,7 @@ using System;
 namespace Pixelcut.TryOn
 {
     /// <summary>What went wrong for one job, before it becomes an exception.</summary>
-    public sealed class Failure
+    internal sealed class Failure
     {
         public Failure(ErrorKind kind, string? jobId, int statusCode = 0, string? errorCode = null, string? detail = null, int attempts = 1,
             Exception? cause = null)

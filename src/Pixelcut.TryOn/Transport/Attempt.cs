@@ -1,6 +1,6 @@
 using System;
 
-namespace Pixelcut.TryOn.Api
+namespace Pixelcut.TryOn.Transport
 {
     /// <summary>One request and how it ended: a 2xx answer, or a failure.</summary>
     internal sealed class Attempt

@@ -8,7 +8,7 @@ namespace Pixelcut.TryOn
     /// </summary>
     public class PixelcutApiException : Exception
     {
-        public PixelcutApiException(string message, Failure failure, Exception? innerException = null)
+        internal PixelcutApiException(string message, Failure failure, Exception? innerException = null)
             : base(message, innerException)
         {
             ErrorId = failure.Kind.ToString();
@@ -35,44 +35,44 @@ namespace Pixelcut.TryOn
 
     public class PixelcutAuthenticationException : PixelcutApiException
     {
-        public PixelcutAuthenticationException(string message, Failure failure, Exception? innerException = null)
+        internal PixelcutAuthenticationException(string message, Failure failure, Exception? innerException = null)
             : base(message, failure, innerException) { }
     }
 
     public class PixelcutJobNotFoundException : PixelcutApiException
     {
-        public PixelcutJobNotFoundException(string message, Failure failure, Exception? innerException = null)
+        internal PixelcutJobNotFoundException(string message, Failure failure, Exception? innerException = null)
             : base(message, failure, innerException) { }
     }
 
     public class PixelcutJobFinishedException : PixelcutApiException
     {
-        public PixelcutJobFinishedException(string message, Failure failure, Exception? innerException = null)
+        internal PixelcutJobFinishedException(string message, Failure failure, Exception? innerException = null)
             : base(message, failure, innerException) { }
     }
 
     public class PixelcutRateLimitException : PixelcutApiException
     {
-        public PixelcutRateLimitException(string message, Failure failure, Exception? innerException = null)
+        internal PixelcutRateLimitException(string message, Failure failure, Exception? innerException = null)
             : base(message, failure, innerException) { }
     }
 
     public class PixelcutServerException : PixelcutApiException
     {
-        public PixelcutServerException(string message, Failure failure, Exception? innerException = null)
+        internal PixelcutServerException(string message, Failure failure, Exception? innerException = null)
             : base(message, failure, innerException) { }
     }
 
     public class PixelcutConnectionException : PixelcutApiException
     {
-        public PixelcutConnectionException(string message, Failure failure, Exception? innerException = null)
+        internal PixelcutConnectionException(string message, Failure failure, Exception? innerException = null)
             : base(message, failure, innerException) { }
     }
 
     /// <summary>Raised before any request: an id, key or base URI the module will not send.</summary>
     public class PixelcutConfigurationException : PixelcutApiException
     {
-        public PixelcutConfigurationException(string message, Failure failure, Exception? innerException = null)
+        internal PixelcutConfigurationException(string message, Failure failure, Exception? innerException = null)
             : base(message, failure, innerException) { }
     }
 }

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace Pixelcut.TryOn.Api
+namespace Pixelcut.TryOn.Transport
 {
     /// <summary>A 2xx answer as the transport read it; every string in it is already printable.</summary>
     internal sealed class ApiAnswer

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
-namespace Pixelcut.TryOn.Api
+namespace Pixelcut.TryOn.Transport
 {
     /// <summary>
     /// A small JSON reader for the API's few flat bodies. The module ships no JSON library because

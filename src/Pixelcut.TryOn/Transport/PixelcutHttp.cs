@@ -7,8 +7,9 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Pixelcut.TryOn.Errors;
 
-namespace Pixelcut.TryOn.Api
+namespace Pixelcut.TryOn.Transport
 {
     /// <summary>
     /// The one request path to the API: sends one request, reads the answer and turns it into an

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 
-namespace Pixelcut.TryOn.Api
+using Pixelcut.TryOn.Transport;
+
+namespace Pixelcut.TryOn.Resilience
 {
     /// <summary>How one job ended: a value or a failure, with the trace of the requests it took.</summary>
     internal sealed class JobResult<T> where T : class

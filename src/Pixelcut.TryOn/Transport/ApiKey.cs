@@ -4,14 +4,14 @@ using System.Security;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Pixelcut.TryOn.Api
+namespace Pixelcut.TryOn.Transport
 {
     /// <summary>
     /// Holds the key as a SecureString and reveals it only to build the X-API-KEY header,
     /// so it never sits in a field that a formatter, a log or an error record could print.
     /// Every instance holds a key that is safe as a header value: one line of printable ASCII.
     /// </summary>
-    public sealed class ApiKey
+    internal sealed class ApiKey
     {
         private readonly SecureString _secret;
 

@@ -1,8 +1,9 @@
 using System;
 using System.Net.Http;
 using System.Reflection;
+using Pixelcut.TryOn.Errors;
 
-namespace Pixelcut.TryOn.Api
+namespace Pixelcut.TryOn.Transport
 {
     /// <summary>
     /// What an exception from the HTTP stack means for one job. Newer .NET says more than netstandard2.0 shows
