@@ -7,9 +7,10 @@
     Copyright            = '(c) Pixelcut.TryOn contributors. MIT License.'
     Description          = 'Manage Pixelcut Try On jobs (virtual garment try-on renders) from PowerShell: cancel pending or running jobs in bulk, safely, at the API''s rate limit.'
     PowerShellVersion    = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('Pixelcut.TryOn.format.ps1xml')
-    CmdletsToExport      = @('Connect-Pixelcut', 'Disconnect-Pixelcut', 'Get-PixelcutTryOnJob', 'Stop-PixelcutTryOnJob')
+    CmdletsToExport      = @('Connect-Pixelcut', 'Disconnect-Pixelcut', 'Get-PixelcutConnection', 'Get-PixelcutTryOnJob', 'Stop-PixelcutTryOnJob')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

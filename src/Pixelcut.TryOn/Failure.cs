@@ -6,8 +6,9 @@ namespace Pixelcut.TryOn
     internal sealed class Failure
     {
         public Failure(ErrorKind kind, string? jobId, int statusCode = 0, string? errorCode = null, string? detail = null, int attempts = 1,
-            Exception? cause = null)
+            Exception? cause = null, string? requestId = null)
         {
+            RequestId = requestId;
             Kind = kind;
             JobId = jobId;
             StatusCode = statusCode;
@@ -28,6 +29,11 @@ namespace Pixelcut.TryOn
         /// <summary>The exception behind a failure without an answer, kept as the inner exception.</summary>
         public Exception? Cause { get; }
 
-        public Failure WithAttempts(int attempts) => new Failure(Kind, JobId, StatusCode, ErrorCode, Detail, attempts, Cause);
+        /// <summary>The request id the server gave its last answer (x-request-id, request-id or cf-ray), for support.</summary>
+        public string? RequestId { get; }
+
+        public Failure WithAttempts(int attempts) => new Failure(Kind, JobId, StatusCode, ErrorCode, Detail, attempts, Cause, RequestId);
+
+        public Failure WithDetail(string detail) => new Failure(Kind, JobId, StatusCode, ErrorCode, detail, Attempts, Cause, RequestId);
     }
 }

@@ -16,6 +16,7 @@ namespace Pixelcut.TryOn
             ErrorCode = failure.ErrorCode;
             JobId = failure.JobId;
             Attempts = failure.Attempts;
+            RequestId = failure.RequestId;
         }
 
         /// <summary>The module's stable error id, the first part of FullyQualifiedErrorId.</summary>
@@ -31,6 +32,9 @@ namespace Pixelcut.TryOn
 
         /// <summary>Requests made for this job before giving up.</summary>
         public int Attempts { get; }
+
+        /// <summary>The API's id for the last answer (x-request-id, request-id or cf-ray), to quote to Pixelcut support.</summary>
+        public string? RequestId { get; }
     }
 
     public class PixelcutAuthenticationException : PixelcutApiException

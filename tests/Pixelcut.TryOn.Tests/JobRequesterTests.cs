@@ -31,7 +31,7 @@ public class JobRequesterTests
     {
         var clock = new FakeClock();
         var pacer = new RequestPacer(1000, clock);
-        var http = new PixelcutHttp(new Uri("https://api.example.test"), ApiKey.FromPlainText("sk_test"), new HttpMessageInvoker(handler));
+        var http = new PixelcutHttp(new Uri("https://api.example.test"), ApiKey.FromPlainText("sk_test"), new HttpMessageInvoker(handler), "Pixelcut.TryOn/test", logExchange: true);
         return (new JobRequester(http, new RetryPolicy(maxRetries, () => 0.5), pacer, clock, TimeSpan.FromSeconds(30)), clock, pacer);
     }
 
@@ -46,7 +46,7 @@ public class JobRequesterTests
         Assert.Equal(4, handler.Requests);
         Assert.Equal(new[] { 125.0, 250.0, 500.0 }, clock.Delays.Where(d => d.TotalMilliseconds >= 100).Select(d => d.TotalMilliseconds));
         Assert.Equal(2, requester.ThrottledCount);
-        Assert.Contains(result.Trace, line => line == "429 rate_limit_exceeded, retrying in 0.1 s, attempt 2 of 6");
+        Assert.Contains(result.Trace, line => !line.IsDebug && line.Text == "429 rate_limit_exceeded, retrying in 0.1 s, attempt 2 of 6");
         Assert.True(pacer.Slowdown > 1);
     }
 
@@ -175,5 +175,33 @@ public class JobRequesterTests
             length = 0;
             return false;
         }
+    }
+
+    [Fact]
+    public async Task The_servers_request_id_reaches_the_failure_and_the_verbose_line()
+    {
+        var handler = new ScriptedHandler(() =>
+        {
+            var response = new HttpResponseMessage(HttpStatusCode.NotFound) { Content = new StringContent("""{"error":"Job not found","error_code":"not_found"}""") };
+            response.Headers.TryAddWithoutValidation("cf-ray", "ray-2");
+            response.Headers.TryAddWithoutValidation("x-request-id", "req-\u001b1");
+            return response;
+        });
+        var (requester, _, _) = Create(handler);
+        var result = await JobOperations.GetAsync(requester, "j", null, CancellationToken.None);
+        Assert.Equal("req-\\u001b1", result.Failure!.RequestId);
+        Assert.Equal("req-\\u001b1", ErrorTable.ToException(result.Failure).RequestId);
+        Assert.Contains(result.Trace, line => !line.IsDebug && line.Text.EndsWith("request id req-\\u001b1)"));
+    }
+
+    [Fact]
+    public async Task The_exchange_log_shows_headers_without_the_key()
+    {
+        var (requester, _, _) = Create(new ScriptedHandler(Cancelled));
+        var result = await JobOperations.CancelAsync(requester, "j", null, CancellationToken.None);
+        var exchange = result.Trace.Where(line => line.IsDebug).Select(line => line.Text).ToList();
+        Assert.Contains(exchange, line => line.StartsWith("HTTP request: POST https://api.example.test/v1/try-on/job/j/cancel") && line.Contains("X-API-KEY: ***"));
+        Assert.DoesNotContain(exchange, line => line.Contains("sk_test"));
+        Assert.Contains(exchange, line => line.StartsWith("HTTP answer: 200 OK in ") && line.Contains("body: '{\"message\":\"Job cancelled\"}'"));
     }
 }

@@ -16,7 +16,9 @@ public class PublicSurfaceTests
             "Pixelcut.TryOn.Commands.DisconnectPixelcutCommand",
             "Pixelcut.TryOn.Commands.GetPixelcutConnectionCommand",
             "Pixelcut.TryOn.Commands.GetPixelcutTryOnJobCommand",
-            // The job cmdlets' shared base: public because they derive from it, closed to others by its internal abstract members.
+            // The cmdlets' shared bases: public because they derive from them, closed to others (private protected
+            // constructor, internal abstract members).
+            "Pixelcut.TryOn.Commands.PixelcutCommand",
             "Pixelcut.TryOn.Commands.PixelcutJobCommand`1",
             "Pixelcut.TryOn.Commands.StopPixelcutTryOnJobCommand",
             "Pixelcut.TryOn.ErrorKind",

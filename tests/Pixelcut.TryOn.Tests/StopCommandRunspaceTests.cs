@@ -92,4 +92,20 @@ public sealed class StopCommandRunspaceTests : IAsyncLifetime
             Assert.False(string.IsNullOrEmpty(error.ErrorDetails.RecommendedAction));
         }
     }
+
+    [Fact]
+    public void Debug_in_a_host_that_can_prompt_keeps_PowerShells_own_behaviour()
+    {
+        AddJobs("d1");
+        var host = new ScriptedHost("Yes");
+        var (shell, runspace) = Open(host);
+        using (runspace)
+        using (shell)
+        {
+            var output = StopCommand(shell, "d1").AddParameter("Debug").Invoke<CancelledJob>();
+            Assert.Equal("d1", Assert.Single(output).JobId);
+            // -Debug makes a compiled cmdlet's Verbose preference Inquire: here PowerShell asks, as it would anywhere.
+            Assert.Contains("Continue with this operation?", host.PromptMessages);
+        }
+    }
 }

@@ -3,15 +3,15 @@ using System.Management.Automation;
 using System.Security;
 using System.Threading;
 using Pixelcut.TryOn.Operations;
-using Pixelcut.TryOn.Transport;
 using Pixelcut.TryOn.Resilience;
 using Pixelcut.TryOn.Session;
+using Pixelcut.TryOn.Transport;
 
 namespace Pixelcut.TryOn.Commands
 {
-    /// <summary>Sets the API key, and optionally the base URI, for every Pixelcut command in this runspace.</summary>
+    /// <summary>Sets the API key, and optionally the base URI and proxy, for every Pixelcut command in this runspace.</summary>
     [Cmdlet(VerbsCommunications.Connect, "Pixelcut")]
-    public sealed class ConnectPixelcutCommand : PSCmdlet, IDisposable
+    public sealed class ConnectPixelcutCommand : PixelcutCommand, IDisposable
     {
         /// <summary>A job id no account has: its lookup costs nothing and a 404 proves the key was accepted.</summary>
         internal const string KeyCheckJobId = "pixelcut-tryon-key-check";
@@ -24,9 +24,6 @@ namespace Pixelcut.TryOn.Commands
         public SecureString? ApiKey { get; set; }
 
         [Parameter]
-        public Uri? BaseUri { get; set; }
-
-        [Parameter]
         public SwitchParameter Validate { get; set; }
 
         protected override void ProcessRecord()
@@ -34,21 +31,21 @@ namespace Pixelcut.TryOn.Commands
             if (ApiKey == null) ConnectionSettings.ThrowFatal(this, new Failure(ErrorKind.ApiKeyMissing, null));
             var key = ConnectionSettings.CheckedKey(this, Transport.ApiKey.Trimmed(ApiKey!), "Connect-Pixelcut -ApiKey");
             var baseUri = BaseUri == null ? null : ConnectionSettings.CheckedBaseUri(this, BaseUri);
-            if (Validate) CheckKey(key, ConnectionSettings.ResolveBaseUri(this, baseUri));
-            PixelcutSession.Current.Connect(key, baseUri);
-            WriteVerbose(baseUri == null
-                ? "Pixelcut commands in this runspace now use this API key."
-                : $"Pixelcut commands in this runspace now use this API key and {baseUri}.");
+            var proxy = GivenProxy();
+            if (Validate) CheckKey(key, ConnectionSettings.ResolveBaseUri(this, baseUri), proxy ?? ProxySetting.System);
+            PixelcutSession.Current.Connect(key, baseUri, proxy);
+            var uses = "this API key" + (baseUri == null ? "" : $", {baseUri}") + (proxy == null ? "" : $", proxy {ConnectionSettings.Describe(proxy)}");
+            Output.Verbose($"Pixelcut commands in this runspace now use {uses}.");
         }
 
         protected override void StopProcessing() => _stop.Cancel();
 
         public void Dispose() => _stop.Dispose();
 
-        private void CheckKey(ApiKey key, Uri baseUri)
+        private void CheckKey(ApiKey key, Uri baseUri, ProxySetting proxy)
         {
-            var requester = ConnectionSettings.CreateRequester(this, key, baseUri, RetryPolicy.DefaultMaxRetryCount,
-                ConnectionSettings.DefaultTimeoutSec);
+            var requester = ConnectionSettings.CreateRequester(this, Output, key, baseUri, proxy, UserAgentText(),
+                RetryPolicy.DefaultMaxRetryCount, ConnectionSettings.DefaultTimeoutSec);
             JobResult<TryOnJob> result;
             try
             {
@@ -58,7 +55,7 @@ namespace Pixelcut.TryOn.Commands
             {
                 throw new PipelineStoppedException();
             }
-            foreach (var line in result.Trace) WriteVerbose(line);
+            Output.Trace(result.Trace);
             var accepted = result.Value != null || result.Failure?.Kind == ErrorKind.JobNotFound;
             if (!accepted) ConnectionSettings.ThrowFatal(this, result.Failure!);
         }

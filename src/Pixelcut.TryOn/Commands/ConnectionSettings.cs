@@ -61,19 +61,29 @@ namespace Pixelcut.TryOn.Commands
             return ApiKey.FromPlainText(trimmedKey);
         }
 
-        /// <summary>The requester every command sends through, paced per key across the process.</summary>
-        public static JobRequester CreateRequester(Cmdlet cmdlet, ApiKey key, Uri baseUri, int maxRetryCount, int timeoutSec)
+        /// <summary>The requester every command sends through: paced per key across the process, one client per proxy setting.</summary>
+        public static JobRequester CreateRequester(Cmdlet cmdlet, CommandOutput output, ApiKey key, Uri baseUri, ProxySetting proxy,
+            string userAgent, int maxRetryCount, int timeoutSec)
         {
             var rate = ResolveRequestsPerSecond(cmdlet);
-            cmdlet.WriteDebug($"Base URI {baseUri}; {rate.ToString(CultureInfo.InvariantCulture)} requests/s; " +
-                $"{maxRetryCount} retries; {timeoutSec} s per attempt.");
-            return new JobRequester(new PixelcutHttp(baseUri, key), new RetryPolicy(maxRetryCount, NextJitter),
+            output.Debug($"Base URI {baseUri}; proxy {Describe(proxy)}; {rate.ToString(CultureInfo.InvariantCulture)} requests/s; " +
+                $"{maxRetryCount} retries; {timeoutSec} s per attempt; User-Agent {userAgent}.");
+            var http = new PixelcutHttp(baseUri, key, HttpClients.For(proxy), userAgent, output.ShowsDebug);
+            return new JobRequester(http, new RetryPolicy(maxRetryCount, NextJitter),
                 RequestPacer.ForKey(key.Fingerprint, rate), SystemClock.Instance, TimeSpan.FromSeconds(timeoutSec));
         }
 
-        public static void ThrowFatal(Cmdlet cmdlet, Failure failure) => cmdlet.ThrowTerminatingError(ErrorRecords.For(failure));
+        /// <summary>A proxy setting as messages show it, never with its password.</summary>
+        public static string Describe(ProxySetting proxy)
+        {
+            var address = proxy.Address?.ToString() ?? "of the system";
+            return proxy.UseDefaultCredentials ? $"{address} with the default credentials"
+                : proxy.Credential != null ? $"{address} as {proxy.Credential.UserName}"
+                : address;
+        }
 
-        private static double ResolveRequestsPerSecond(Cmdlet cmdlet)
+        /// <summary>The rate every request with one key keeps to, from PIXELCUT_REQUESTS_PER_SECOND or the API's documented limit.</summary>
+        public static double ResolveRequestsPerSecond(Cmdlet cmdlet)
         {
             var text = Environment.GetEnvironmentVariable(RateVariable);
             if (string.IsNullOrWhiteSpace(text)) return RequestPacer.DefaultRequestsPerSecond;
@@ -81,6 +91,8 @@ namespace Pixelcut.TryOn.Commands
             if (!valid) ThrowFatal(cmdlet, new Failure(ErrorKind.InvalidSetting, null, detail: $"{RateVariable} must be a number of requests per second from 0.01 to 10000, not '{text}'"));
             return rate;
         }
+
+        public static void ThrowFatal(Cmdlet cmdlet, Failure failure) => cmdlet.ThrowTerminatingError(ErrorRecords.For(failure));
 
         private static double NextJitter()
         {

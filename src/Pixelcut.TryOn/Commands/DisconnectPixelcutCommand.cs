@@ -10,7 +10,7 @@ namespace Pixelcut.TryOn.Commands
         protected override void ProcessRecord()
         {
             PixelcutSession.Current.Disconnect();
-            WriteVerbose("Pixelcut commands in this runspace now use -ApiKey or PIXELCUT_API_KEY.");
+            new CommandOutput(this).Verbose("Pixelcut commands in this runspace now use -ApiKey or PIXELCUT_API_KEY, the system proxy and PIXELCUT_BASE_URI.");
         }
     }
 }

@@ -18,7 +18,7 @@ namespace Pixelcut.TryOn.Commands
     /// concurrent requests with results in input order, error records, progress and Ctrl+C.
     /// A command only names its request and how it writes a success.
     /// </summary>
-    public abstract class PixelcutJobCommand<TResult> : PSCmdlet, IDisposable where TResult : class
+    public abstract class PixelcutJobCommand<TResult> : PixelcutCommand, IDisposable where TResult : class
     {
         private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1.5);
         private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
@@ -28,6 +28,7 @@ namespace Pixelcut.TryOn.Commands
         private OrderedDispatcher<JobResult<TResult>>? _dispatcher;
         private JobRequester? _requester;
         private Uri _baseUri = ConnectionSettings.DefaultBaseUri;
+        private ProxySetting _proxy = ProxySetting.System;
         private long _done;
         private long _total;
         private bool _totalKnown = true;
@@ -48,10 +49,6 @@ namespace Pixelcut.TryOn.Commands
         [Parameter]
         [ApiKeyTransformation]
         public SecureString? ApiKey { get; set; }
-
-        /// <summary>The API's address; else the Connect-Pixelcut session's, else PIXELCUT_BASE_URI, else the public API.</summary>
-        [Parameter]
-        public Uri? BaseUri { get; set; }
 
         [Parameter]
         [ValidateRange(1, 64)]
@@ -87,6 +84,7 @@ namespace Pixelcut.TryOn.Commands
         {
             Session = PixelcutSession.Current;
             _baseUri = ConnectionSettings.ResolveBaseUri(this, BaseUri ?? Session.BaseUri);
+            _proxy = GivenProxy() ?? Session.Proxy ?? ProxySetting.System;
             _totalKnown = !MyInvocation.ExpectingInput;
             _watch.Start();
         }
@@ -141,7 +139,7 @@ namespace Pixelcut.TryOn.Commands
             var throttled = _requester?.ThrottledCount ?? 0;
             if (throttled > 0)
             {
-                WriteWarning($"{throttled} request(s) were rate-limited (429) and retried. If this persists, lower {ConnectionSettings.RateVariable} or -ThrottleLimit.");
+                Output.Warning($"{throttled} request(s) were rate-limited (429) and retried. If this persists, lower {ConnectionSettings.RateVariable} or -ThrottleLimit.");
             }
         }
 
@@ -173,7 +171,7 @@ namespace Pixelcut.TryOn.Commands
                 WriteFailure(failure);
                 return;
             }
-            var result = new JobResult<TResult>(failure.JobId ?? string.Empty, null, failure, Array.Empty<string>());
+            var result = new JobResult<TResult>(failure.JobId ?? string.Empty, null, failure, Array.Empty<TraceLine>());
             Enqueue(_dispatcher, result.JobId, (_, _) => Task.FromResult(result));
         }
 
@@ -189,14 +187,14 @@ namespace Pixelcut.TryOn.Commands
         private OrderedDispatcher<JobResult<TResult>> Start()
         {
             var (key, keySource) = ConnectionSettings.ResolveApiKey(this, ApiKey, Session);
-            WriteDebug($"API key from {keySource}; throttle limit {ThrottleLimit}.");
-            _requester = ConnectionSettings.CreateRequester(this, key, _baseUri, MaxRetryCount, TimeoutSec);
+            Output.Debug($"API key from {keySource}; throttle limit {ThrottleLimit}.");
+            _requester = ConnectionSettings.CreateRequester(this, Output, key, _baseUri, _proxy, UserAgentText(), MaxRetryCount, TimeoutSec);
             return new OrderedDispatcher<JobResult<TResult>>(ThrottleLimit, _stop.Token);
         }
 
         private void WriteResult(JobResult<TResult> result)
         {
-            foreach (var line in result.Trace) WriteVerbose(line);
+            Output.Trace(result.Trace);
             _done++;
             if (result.Value != null) WriteSuccess(result.Value);
             else if (result.Failure != null) WriteFailure(result.Failure);
@@ -249,7 +247,7 @@ namespace Pixelcut.TryOn.Commands
             if (maybe.Count > 0) parts.Add($"sent without a final answer, may have been {EffectOnJob}: {string.Join(", ", maybe)}");
             var warning = $"Stopped before every job was reported. {Capitalized(string.Join("; ", parts))}. Get-PixelcutTryOnJob shows their status.";
             if (viaHost) Host?.UI?.WriteWarningLine(warning);
-            else WriteWarning(warning);
+            else Output.Warning(warning);
         }
 
         /// <summary>A failure that is not a definite answer about the job, after a request that may have reached the server.</summary>

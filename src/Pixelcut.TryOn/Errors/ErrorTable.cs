@@ -56,7 +56,7 @@ namespace Pixelcut.TryOn.Errors
                 (m, f, e) => new PixelcutConfigurationException(m, f, e)),
             [ErrorKind.InvalidSetting] = new Rule(ErrorCategory.InvalidArgument, true,
                 f => $"{f.Detail}.",
-                "Correct or remove the environment variable named in the message.",
+                "Correct the parameter, or correct or remove the environment variable, named in the message.",
                 (m, f, e) => new PixelcutConfigurationException(m, f, e)),
             [ErrorKind.InvalidAuthToken] = new Rule(ErrorCategory.AuthenticationError, true,
                 f => $"Pixelcut rejected the API key ({StatusAndCode(f)}): {f.Detail}.",

@@ -36,10 +36,10 @@ namespace Pixelcut.TryOn.Operations
             {
                 var confirmed = JobResult<CancelledJob>.Succeeded(sent, new CancelledJob(jobId, JobAnswers.DefaultCancelMessage));
                 return confirmed.WithTrace(status.Trace).WithTrace(new[]
-                    { $"Job '{SafeText.Printable(jobId)}' answered 409 but reads as cancelled: the cancel took effect." });
+                    { TraceLine.Verbose($"Job '{SafeText.Printable(jobId)}' answered 409 but reads as cancelled: the cancel took effect.") });
             }
             var ending = job == null ? "its status could not be read" : JobAnswers.Ending(job);
-            var finished = new Failure(ErrorKind.JobFinished, jobId, sent.Failure.StatusCode, sent.Failure.ErrorCode, ending, sent.Failure.Attempts);
+            var finished = sent.Failure.WithDetail(ending);
             return JobResult<CancelledJob>.Failed(sent, finished).WithTrace(status.Trace);
         }
     }

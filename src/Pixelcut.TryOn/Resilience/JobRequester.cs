@@ -40,7 +40,7 @@ namespace Pixelcut.TryOn.Resilience
         public async Task<JobResult<ApiAnswer>> SendAsync(HttpMethod method, string jobId, string path, Action? sending,
             CancellationToken cancellation)
         {
-            var trace = new List<string>();
+            var trace = new List<TraceLine>();
             var mayHaveReachedServer = false;
             for (var attempt = 1; ; attempt++)
             {
@@ -66,12 +66,12 @@ namespace Pixelcut.TryOn.Resilience
                 var decision = _policy.Decide(attempt, result.Failure, result.RetryAfter);
                 if (decision.Delay == null)
                 {
-                    if (RetryPolicy.IsRetryable(result.Failure)) trace.Add($"Not retrying job '{SafeText.Printable(jobId)}': {decision.Reason}.");
+                    if (RetryPolicy.IsRetryable(result.Failure)) trace.Add(TraceLine.Verbose($"Not retrying job '{SafeText.Printable(jobId)}': {decision.Reason}."));
                     return new JobResult<ApiAnswer>(jobId, null, result.Failure.WithAttempts(attempt), trace, mayHaveReachedServer);
                 }
 
                 if (throttled) Interlocked.Increment(ref _throttledCount);
-                trace.Add($"{Describe(result.Failure)}, retrying in {decision.Delay.Value.TotalSeconds:0.0} s, attempt {attempt + 1} of {_policy.MaxRetryCount + 1}");
+                trace.Add(TraceLine.Verbose($"{Describe(result.Failure)}, retrying in {decision.Delay.Value.TotalSeconds:0.0} s, attempt {attempt + 1} of {_policy.MaxRetryCount + 1}"));
                 await _clock.Delay(decision.Delay.Value, cancellation).ConfigureAwait(false);
             }
         }

@@ -8,7 +8,7 @@ namespace Pixelcut.TryOn.Resilience
     /// <summary>How one job ended: a value or a failure, with the trace of the requests it took.</summary>
     internal sealed class JobResult<T> where T : class
     {
-        public JobResult(string jobId, T? value, Failure? failure, IReadOnlyList<string> trace, bool mayHaveReachedServer = false)
+        public JobResult(string jobId, T? value, Failure? failure, IReadOnlyList<TraceLine> trace, bool mayHaveReachedServer = false)
         {
             JobId = jobId;
             Value = value;
@@ -22,7 +22,7 @@ namespace Pixelcut.TryOn.Resilience
         public Failure? Failure { get; }
 
         /// <summary>One line per request and retry, for the Verbose stream.</summary>
-        public IReadOnlyList<string> Trace { get; }
+        public IReadOnlyList<TraceLine> Trace { get; }
 
         /// <summary>True when the server may have acted on one of the requests, whatever the outcome says.</summary>
         public bool MayHaveReachedServer { get; }
@@ -33,9 +33,9 @@ namespace Pixelcut.TryOn.Resilience
         public static JobResult<T> Failed(JobResult<ApiAnswer> sent, Failure failure) =>
             new JobResult<T>(sent.JobId, null, failure, sent.Trace, sent.MayHaveReachedServer);
 
-        public JobResult<T> WithTrace(IEnumerable<string> more)
+        public JobResult<T> WithTrace(IEnumerable<TraceLine> more)
         {
-            var trace = new List<string>(Trace);
+            var trace = new List<TraceLine>(Trace);
             trace.AddRange(more);
             return new JobResult<T>(JobId, Value, Failure, trace, MayHaveReachedServer);
         }

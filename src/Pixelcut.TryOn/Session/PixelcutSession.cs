@@ -32,18 +32,23 @@ namespace Pixelcut.TryOn.Session
 
         public ApiKey? ApiKey { get; private set; }
         public Uri? BaseUri { get; private set; }
+
+        /// <summary>The proxy Connect-Pixelcut was given; null for the system proxy.</summary>
+        public ProxySetting? Proxy { get; private set; }
         public RecentJobs RecentJobs { get; } = new RecentJobs(capacity: 1000);
 
-        public void Connect(ApiKey apiKey, Uri? baseUri)
+        public void Connect(ApiKey apiKey, Uri? baseUri, ProxySetting? proxy)
         {
             ApiKey = apiKey;
             BaseUri = baseUri;
+            Proxy = proxy;
         }
 
         public void Disconnect()
         {
             ApiKey = null;
             BaseUri = null;
+            Proxy = null;
         }
     }
 }

@@ -5,8 +5,9 @@ namespace Pixelcut.TryOn.Transport
     /// <summary>A 2xx answer as the transport read it; every string in it is already printable.</summary>
     internal sealed class ApiAnswer
     {
-        public ApiAnswer(int statusCode, IReadOnlyDictionary<string, object?>? json, string bodySnippet)
+        public ApiAnswer(int statusCode, IReadOnlyDictionary<string, object?>? json, string bodySnippet, string? requestId)
         {
+            RequestId = requestId;
             StatusCode = statusCode;
             Json = json;
             BodySnippet = bodySnippet;
@@ -19,5 +20,8 @@ namespace Pixelcut.TryOn.Transport
 
         /// <summary>The start of the body on one line, quoted, for messages about a body the module cannot use.</summary>
         public string BodySnippet { get; }
+
+        /// <summary>The server's id for this answer, when it sent one.</summary>
+        public string? RequestId { get; }
     }
 }

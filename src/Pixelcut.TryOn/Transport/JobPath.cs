@@ -31,6 +31,16 @@ namespace Pixelcut.TryOn.Transport
         public static string For(string jobId, string suffix = "") =>
             "v1/try-on/job/" + Uri.EscapeDataString(jobId) + suffix;
 
+        /// <summary>
+        /// Why the request would not go to the path the module built, or null when it would. Windows PowerShell's
+        /// legacy System.Uri may unescape %2F and %2E and trim trailing dots, so an id could name another endpoint:
+        /// such a request is never sent.
+        /// </summary>
+        public static string? ChangedBy(Uri uri, string builtPath) =>
+            string.Equals(uri.AbsolutePath, builtPath, StringComparison.Ordinal)
+                ? null
+                : $"this platform would send it to '{SafeText.Printable(uri.AbsolutePath)}' instead of '{SafeText.Printable(builtPath)}', so nothing was sent";
+
         /// <summary>The base URI with a trailing slash, so a path prefix (a proxy, a gateway) is kept.</summary>
         public static Uri Root(Uri baseUri)
         {

@@ -21,28 +21,36 @@ namespace Pixelcut.TryOn.Transport
         /// <summary>The API's bodies are a few hundred bytes; anything past this is not read.</summary>
         internal const int MaxBodyBytes = 1024 * 1024;
 
-        // One invoker per process: sockets are scarce in automation sandboxes. The key is a per-request
-        // header, never client state, so different keys can share it. An invoker rather than an
-        // HttpClient, so the body is never buffered whole before the size cap applies.
-        private static readonly HttpMessageInvoker SharedClient = CreateClient();
+        private static readonly string[] RequestIdHeaders = { "x-request-id", "request-id", "cf-ray" };
 
         private readonly HttpMessageInvoker _client;
         private readonly Uri _root;
         private readonly ApiKey _key;
+        private readonly string _userAgent;
+        private readonly bool _logExchange;
 
-        public PixelcutHttp(Uri baseUri, ApiKey key, HttpMessageInvoker? client = null)
+        /// <param name="logExchange">Whether to trace each request and answer in full (headers, body snippet) for -Debug.</param>
+        public PixelcutHttp(Uri baseUri, ApiKey key, HttpMessageInvoker client, string userAgent, bool logExchange)
         {
             _root = JobPath.Root(baseUri);
             _key = key;
-            _client = client ?? SharedClient;
+            _client = client;
+            _userAgent = userAgent;
+            _logExchange = logExchange;
         }
 
         /// <param name="sending">Called just before the request goes out, so a caller knows the server may act on it.</param>
         public async Task<Attempt> SendAsync(HttpMethod method, string jobId, string relativePath, TimeSpan timeout,
-            Action<string> trace, Action? sending, CancellationToken cancellation)
+            Action<TraceLine> trace, Action? sending, CancellationToken cancellation)
         {
             var uri = new Uri(_root, relativePath);
             var request = $"{method} {uri.AbsolutePath}";
+            var changed = JobPath.ChangedBy(uri, _root.AbsolutePath + relativePath);
+            if (changed != null)
+            {
+                trace(TraceLine.Verbose($"Not sending {method} for job '{SafeText.Printable(jobId)}': {changed}."));
+                return Attempt.Failed(new Failure(ErrorKind.InvalidJobId, jobId, detail: changed));
+            }
             using (var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
             {
                 attemptCancellation.CancelAfter(timeout);
@@ -50,6 +58,7 @@ namespace Pixelcut.TryOn.Transport
                 HttpResponseMessage response;
                 using (var message = NewRequest(method, uri))
                 {
+                    if (_logExchange) trace(TraceLine.Debug(Describe(message)));
                     try
                     {
                         sending?.Invoke();
@@ -64,23 +73,26 @@ namespace Pixelcut.TryOn.Transport
                 using (response)
                 {
                     var status = (int)response.StatusCode;
+                    var requestId = RequestIdOf(response.Headers);
+                    var said = requestId == null ? "" : $", request id {requestId}";
                     try
                     {
                         var body = await ReadBodyAsync(response.Content, attemptCancellation.Token).ConfigureAwait(false);
-                        trace($"{request} -> {status} {SafeText.Printable(response.ReasonPhrase)} ({watch.ElapsedMilliseconds} ms)");
-                        return Interpret(jobId, status, body, RetryAfter(response.Headers));
+                        trace(TraceLine.Verbose($"{request} -> {status} {SafeText.Printable(response.ReasonPhrase)} ({watch.ElapsedMilliseconds} ms{said})"));
+                        if (_logExchange) trace(TraceLine.Debug(Describe(response, watch, requestId, body)));
+                        return Interpret(jobId, status, body, RetryAfter(response.Headers), requestId);
                     }
                     catch (BodyTooLargeException e)
                     {
-                        trace($"{request} -> {status}, body over {MaxBodyBytes / 1024 / 1024} MiB, not read ({watch.ElapsedMilliseconds} ms)");
+                        trace(TraceLine.Verbose($"{request} -> {status}, body over {MaxBodyBytes / 1024 / 1024} MiB, not read ({watch.ElapsedMilliseconds} ms{said})"));
                         return Attempt.Failed(new Failure(ErrorKind.UnexpectedResponse, jobId, status,
-                            detail: $"the answer is larger than {MaxBodyBytes / 1024 / 1024} MiB", cause: e), mayHaveReachedServer: true);
+                            detail: $"the answer is larger than {MaxBodyBytes / 1024 / 1024} MiB", cause: e, requestId: requestId), mayHaveReachedServer: true);
                     }
                     catch (Exception e) when (!cancellation.IsCancellationRequested && !IsTransportFault(e) && !(e is OperationCanceledException))
                     {
-                        trace($"{request} -> {status}, body unreadable: {SafeText.Printable(e.Message)} ({watch.ElapsedMilliseconds} ms)");
+                        trace(TraceLine.Verbose($"{request} -> {status}, body unreadable: {SafeText.Printable(e.Message)} ({watch.ElapsedMilliseconds} ms{said})"));
                         return Attempt.Failed(new Failure(ErrorKind.UnexpectedResponse, jobId, status,
-                            detail: "the body could not be read: " + SafeText.Printable(e.Message), cause: TransportFault.PrintableCause(e)),
+                            detail: "the body could not be read: " + SafeText.Printable(e.Message), cause: TransportFault.PrintableCause(e), requestId: requestId),
                             mayHaveReachedServer: true);
                     }
                     catch (Exception e) when (!cancellation.IsCancellationRequested)
@@ -92,16 +104,16 @@ namespace Pixelcut.TryOn.Transport
         }
 
         /// <summary>What an answer means: a 2xx is the operation's to read, everything else is a failure from the table.</summary>
-        internal static Attempt Interpret(string jobId, int status, string body, TimeSpan? retryAfter)
+        internal static Attempt Interpret(string jobId, int status, string body, TimeSpan? retryAfter, string? requestId = null)
         {
             var json = Printable(JsonBody.TryParseObject(body));
             var snippet = string.IsNullOrWhiteSpace(body) ? "no body" : SafeText.Snippet(body);
-            if (status >= 200 && status <= 299) return Attempt.Succeeded(new ApiAnswer(status, json, snippet));
+            if (status >= 200 && status <= 299) return Attempt.Succeeded(new ApiAnswer(status, json, snippet, requestId));
 
             var errorCode = JsonBody.GetString(json, "error_code");
             var kind = ErrorTable.Classify(status, errorCode);
             var detail = JsonBody.GetString(json, "error") ?? snippet;
-            var failure = new Failure(kind, jobId, status, errorCode, detail);
+            var failure = new Failure(kind, jobId, status, errorCode, detail, requestId: requestId);
             return Attempt.Failed(failure, retryAfter, mayHaveReachedServer: status >= 500);
         }
 
@@ -111,20 +123,58 @@ namespace Pixelcut.TryOn.Transport
             // Add, not TryAddWithoutValidation: a value with CR or LF is refused here rather than split the request.
             message.Headers.Add("X-API-KEY", _key.Reveal());
             message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            // Built from printable ASCII only (UserAgent), so it needs no parsing here.
+            message.Headers.TryAddWithoutValidation("User-Agent", _userAgent);
             return message;
         }
 
-        private static Attempt NoAnswer(string jobId, string request, TimeSpan timeout, Stopwatch watch, Exception e, Action<string> trace)
+        /// <summary>The request as -Debug shows it: the key is never shown.</summary>
+        private static string Describe(HttpRequestMessage message)
+        {
+            var line = new StringBuilder($"HTTP request: {message.Method} {message.RequestUri?.AbsoluteUri}");
+            foreach (var header in message.Headers)
+            {
+                var value = string.Equals(header.Key, "X-API-KEY", StringComparison.OrdinalIgnoreCase) ? "***" : string.Join(", ", header.Value);
+                line.Append(" | ").Append(header.Key).Append(": ").Append(value);
+            }
+            return line.ToString();
+        }
+
+        /// <summary>The answer as -Debug shows it: status, time, the headers that matter, and the start of the body.</summary>
+        private static string Describe(HttpResponseMessage response, Stopwatch watch, string? requestId, string body)
+        {
+            var line = new StringBuilder($"HTTP answer: {(int)response.StatusCode} {SafeText.Printable(response.ReasonPhrase)} in {watch.ElapsedMilliseconds} ms");
+            if (requestId != null) line.Append(" | request id: ").Append(requestId);
+            if (response.Headers.TryGetValues("Retry-After", out var retryAfter)) line.Append(" | Retry-After: ").Append(SafeText.Printable(string.Join(", ", retryAfter)));
+            if (response.Content?.Headers.ContentType != null) line.Append(" | Content-Type: ").Append(SafeText.Printable(response.Content.Headers.ContentType.ToString()));
+            if (response.Content?.Headers.ContentLength != null) line.Append(" | Content-Length: ").Append(response.Content.Headers.ContentLength);
+            line.Append(" | body: ").Append(string.IsNullOrEmpty(body) ? "(none)" : SafeText.Snippet(body, 300));
+            return line.ToString();
+        }
+
+        /// <summary>The first request id header the answer carries, printable and of a sane length.</summary>
+        private static string? RequestIdOf(HttpResponseHeaders headers)
+        {
+            foreach (var name in RequestIdHeaders)
+            {
+                if (!headers.TryGetValues(name, out var values)) continue;
+                var value = SafeText.Printable(string.Join(",", values).Trim());
+                if (value.Length > 0) return value.Length <= 128 ? value : value.Substring(0, 128);
+            }
+            return null;
+        }
+
+        private static Attempt NoAnswer(string jobId, string request, TimeSpan timeout, Stopwatch watch, Exception e, Action<TraceLine> trace)
         {
             if (e is OperationCanceledException)
             {
-                trace($"{request} -> no answer within {timeout.TotalSeconds:0.#} s");
+                trace(TraceLine.Verbose($"{request} -> no answer within {timeout.TotalSeconds:0.#} s"));
                 return Attempt.Failed(
                     new Failure(ErrorKind.RequestTimedOut, jobId, detail: $"no answer within {timeout.TotalSeconds:0.#} s", cause: e),
                     mayHaveReachedServer: true);
             }
             var failure = TransportFault.Describe(jobId, e);
-            trace($"{request} -> failed: {failure.Detail} ({watch.ElapsedMilliseconds} ms)");
+            trace(TraceLine.Verbose($"{request} -> failed: {failure.Detail} ({watch.ElapsedMilliseconds} ms)"));
             return Attempt.Failed(failure, mayHaveReachedServer: true);
         }
 
@@ -194,27 +244,6 @@ namespace Pixelcut.TryOn.Transport
             var header = headers.RetryAfter;
             var delay = header?.Delta ?? (header?.Date - DateTimeOffset.UtcNow);
             return delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
-        }
-
-        private static HttpMessageInvoker CreateClient()
-        {
-            var handler = new HttpClientHandler
-            {
-                // Redirects are not followed: the key header would travel to wherever a redirect points.
-                AllowAutoRedirect = false,
-                // No cookie jar: one shared handler serves every key in the process, and a cookie set for
-                // one key's answer must never travel with another key's request.
-                UseCookies = false,
-            };
-            try
-            {
-                handler.MaxConnectionsPerServer = 64;
-            }
-            catch (PlatformNotSupportedException)
-            {
-                // Older .NET Framework builds keep their own per-server limit.
-            }
-            return new HttpMessageInvoker(handler, disposeHandler: true);
         }
 
         private sealed class BodyTooLargeException : Exception

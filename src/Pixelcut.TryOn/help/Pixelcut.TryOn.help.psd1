@@ -9,6 +9,9 @@
         ThrottleLimit = 'How many requests may be in flight at once, from 1 to 64. Default 5. The pace itself is set by PIXELCUT_REQUESTS_PER_SECOND.'
         MaxRetryCount = 'How many times a 429, 500, 502, 503, 504, dropped connection or timeout is retried, from 0 to 20. Default 5.'
         TimeoutSec    = 'How long one attempt may wait for an answer, in seconds, from 1 to 3600. Default 30.'
+        Proxy         = 'A proxy for every request, loopback addresses included (on Windows PowerShell 5.1, .NET Framework itself sends loopback addresses direct). Without it the proxy from Connect-Pixelcut is used, else the system proxy (HTTPS_PROXY and NO_PROXY, or the Windows settings). A proxy that answers 407 stops the command with ProxyAuthenticationRequired.'
+        ProxyCredential = 'The user name and password the proxy asks for, such as Get-Credential returns. With -Proxy they answer that proxy; without it, the system proxy.'
+        ProxyUseDefaultCredentials = 'Answers the proxy with the credentials of the current user (Windows integrated authentication). Give this or -ProxyCredential, not both.'
     }
 
     Commands   = @{
@@ -116,13 +119,14 @@ $failures | Where-Object FullyQualifiedErrorId -like 'JobNotFound,*' | ForEach-O
         'Connect-Pixelcut'      = @{
             Synopsis    = 'Sets the Pixelcut API key for this PowerShell session.'
             Description = @(
-                'Connect-Pixelcut keeps an API key, and optionally a base URI, for every Pixelcut command run later in the same runspace. A -ApiKey parameter still wins over it, and it wins over the PIXELCUT_API_KEY environment variable. The key is kept per runspace, not per process: ForEach-Object -Parallel runspaces and runbooks sharing a process do not see each other''s keys, and a runspace that ForEach-Object -Parallel reuses starts without the key of its previous user.'
+                'Connect-Pixelcut keeps an API key, and optionally a base URI and a proxy, for every Pixelcut command run later in the same runspace. A -ApiKey parameter still wins over it, and it wins over the PIXELCUT_API_KEY environment variable. The key is kept per runspace, not per process: ForEach-Object -Parallel runspaces and runbooks sharing a process do not see each other''s keys, and a runspace that ForEach-Object -Parallel reuses starts without the key of its previous user.'
                 'It never prompts. With -Validate it sends one status request for a job that does not exist; a 404 proves the key was accepted, and a rejected key fails with InvalidAuthToken and is not kept.'
             )
             Parameters  = @{
                 ApiKey   = 'The Pixelcut API key to keep for this runspace. Takes a SecureString (Read-Host -AsSecureString, Get-Secret) or a PSCredential whose password is the key, also from the pipeline; plain text is refused. Without it the command fails with ApiKeyMissing rather than prompting.'
                 BaseUri  = 'The address of the Pixelcut API to keep for this runspace. Without it later commands use PIXELCUT_BASE_URI, else https://api.developer.pixelcut.ai. Plain http:// is refused (InsecureBaseUri) unless the host is a loopback address.'
                 Validate = 'Checks the key with one request before keeping it; fails with InvalidAuthToken if the API rejects it.'
+                Proxy    = 'A proxy to keep for this runspace, used for every later request, loopback addresses included. Without it later commands use the system proxy (HTTPS_PROXY and NO_PROXY, or the Windows settings).'
             }
             Inputs      = @(@{ Type = 'System.Security.SecureString'; Description = 'The API key, such as Get-Secret returns.' })
             Outputs     = @(@{ Type = 'None'; Description = 'Connect-Pixelcut writes nothing; -Verbose says what it set.' })
@@ -167,10 +171,54 @@ catch [Pixelcut.TryOn.PixelcutAuthenticationException] { Write-Error "Pixelcut k
             )
         }
 
+        'Get-PixelcutConnection' = @{
+            Synopsis    = 'Shows where the next Pixelcut command would take its API key from, and where and how it would send.'
+            Description = @(
+                'Get-PixelcutConnection writes a Pixelcut.TryOn.PixelcutConnection for the current runspace: ApiKeySource (Connect-Pixelcut, PIXELCUT_API_KEY or None), BaseUri, RequestsPerSecond, and the Proxy and ProxyUserName that Connect-Pixelcut set (empty when requests follow the system proxy). It sends no request and never shows the key or any part of it.'
+                'A bad PIXELCUT_BASE_URI or PIXELCUT_REQUESTS_PER_SECOND stops it with InvalidSetting, as it would stop any other Pixelcut command.'
+            )
+            Parameters  = @{}
+            Inputs      = @(@{ Type = 'None'; Description = 'Get-PixelcutConnection takes no pipeline input.' })
+            Outputs     = @(@{ Type = 'Pixelcut.TryOn.PixelcutConnection'; Description = 'ApiKeySource, BaseUri, RequestsPerSecond, Proxy and ProxyUserName; never the key.' })
+            Notes       = 'What it shows is what -ApiKey, -BaseUri and -Proxy on a single command would override.'
+            Examples    = @(
+                @{
+                    Title   = 'See what the session uses'
+                    Code    = 'Get-PixelcutConnection'
+                    Remarks = 'Shows the key source, base URI, pace and proxy as a table.'
+                }
+                @{
+                    Title   = 'Check a runbook''s environment before a large run'
+                    Code    = @'
+$env:PIXELCUT_API_KEY = Get-AutomationVariable -Name PixelcutApiKey
+if ((Get-PixelcutConnection).ApiKeySource -eq 'None') { throw 'No Pixelcut API key for this runbook.' }
+Import-Csv ./jobs.csv | Stop-PixelcutTryOnJob
+'@
+                    Remarks = 'ApiKeySource reads PIXELCUT_API_KEY when Connect-Pixelcut has not set a key.'
+                }
+                @{
+                    Title   = 'Confirm the proxy after connecting through one'
+                    Code    = @'
+Connect-Pixelcut -ApiKey (Get-Secret -Name PixelcutApiKey) -Proxy http://proxy.corp.example:8080 -ProxyCredential (Get-Credential)
+Get-PixelcutConnection | Format-List
+'@
+                    Remarks = 'Proxy and ProxyUserName show what Connect-Pixelcut kept; the password is never shown.'
+                }
+                @{
+                    Title   = 'Report a bad setting instead of failing later'
+                    Code    = @'
+try { Get-PixelcutConnection -ErrorAction Stop }
+catch { if ($_.FullyQualifiedErrorId -like 'InvalidSetting,*') { "Fix the environment: $($_.Exception.Message)" } else { throw } }
+'@
+                    Remarks = 'A bad PIXELCUT_BASE_URI or PIXELCUT_REQUESTS_PER_SECOND is InvalidSetting, the same error every command would give.'
+                }
+            )
+        }
+
         'Disconnect-Pixelcut'   = @{
             Synopsis    = 'Forgets the API key Connect-Pixelcut set for this PowerShell session.'
             Description = @(
-                'Disconnect-Pixelcut forgets the key and base URI that Connect-Pixelcut kept for the current runspace. Later commands use -ApiKey or the PIXELCUT_API_KEY environment variable again. Other runspaces keep their own keys. Disconnecting a session that is not connected does nothing.'
+                'Disconnect-Pixelcut forgets the key, base URI and proxy that Connect-Pixelcut kept for the current runspace. Later commands use -ApiKey or the PIXELCUT_API_KEY environment variable again. Other runspaces keep their own keys. Disconnecting a session that is not connected does nothing.'
             )
             Parameters  = @{}
             Inputs      = @(@{ Type = 'None'; Description = 'Disconnect-Pixelcut takes no pipeline input.' })
