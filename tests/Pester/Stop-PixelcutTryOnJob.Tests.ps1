@@ -255,10 +255,10 @@ Describe 'Stop-PixelcutTryOnJob' {
     }
 
     Context 'The key and the wire' {
-        It '-Verbose shows each request with method, path, status and milliseconds' {
+        It '-Verbose shows each request with method, path, status, milliseconds and the request id' {
             Add-SandboxJob $sandbox -Id v1
             $verbose = Stop-PixelcutTryOnJob -JobId v1 -Verbose 4>&1 | ForEach-Object { "$_" }
-            $verbose -match '^POST /v1/try-on/job/v1/cancel -> 200 OK \(\d+ ms\)$' | Should -HaveCount 1
+            $verbose -match '^POST /v1/try-on/job/v1/cancel -> 200 OK \(\d+ ms, request id req-[0-9a-f]+\)$' | Should -HaveCount 1
         }
 
         It 'sends the key only as the X-API-KEY header' {

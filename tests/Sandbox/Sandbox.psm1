@@ -85,7 +85,8 @@ function Get-SandboxLog {
     <# The API requests the sandbox received, in the order they were answered: method, rawTarget, jobId, keyAccepted,
        hadCookie (the request carried a Cookie header), viaProxy (it was sent to the sandbox as a forward proxy, with an
        absolute-form rawTarget), proxyAuthorization (the scheme and user name of its Proxy-Authorization header, such as
-       'Basic corp-user', or null; never the password), status, bytesWritten (response body bytes the server accepted), at. #>
+       'Basic corp-user', or null; never the password), userAgent, requestId (the x-request-id its answer carried), status,
+       bytesWritten (response body bytes the server accepted), at. #>
     param([Parameter(Mandatory)] $Sandbox)
     Invoke-SandboxControl $Sandbox Get log
 }

@@ -92,6 +92,9 @@ public sealed class SandboxServer : IAsyncDisposable
         var proxyAuthorizationHeader = ProxyAuthorizationHeader(context);
         var proxyAuthorization = ProxyAuthorization.Describe(proxyAuthorizationHeader);
         var proxyCredential = state.Options.ProxyCredential;
+        // Every answer names itself, as API gateways do, so a client can quote it to support.
+        var requestId = "req-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        context.Response.Headers["x-request-id"] = requestId;
         var body = new CountingStream(context.Response.BodyWriter);
         context.Response.Body = body;
         var status = 0;
@@ -109,7 +112,8 @@ public sealed class SandboxServer : IAsyncDisposable
         finally
         {
             state.Log.Enqueue(new LogEntry(
-                context.Request.Method, rawTarget, route.JobId, keyAccepted, hadCookie, viaProxy, proxyAuthorization, status, body.Written,
+                context.Request.Method, rawTarget, route.JobId, keyAccepted, hadCookie, viaProxy, proxyAuthorization,
+                context.Request.Headers.UserAgent.ToString(), requestId, status, body.Written,
                 DateTimeOffset.UtcNow));
         }
     }

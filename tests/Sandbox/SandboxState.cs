@@ -21,7 +21,7 @@ public sealed class SandboxJob
 /// </summary>
 public sealed record LogEntry(
     string Method, string RawTarget, string? JobId, bool KeyAccepted, bool HadCookie, bool ViaProxy, string? ProxyAuthorization,
-    int Status, long BytesWritten, DateTimeOffset At);
+    string? UserAgent, string RequestId, int Status, long BytesWritten, DateTimeOffset At);
 
 /// <summary>The jobs, the request log and the account's rate limit.</summary>
 public sealed class SandboxState
