@@ -73,6 +73,31 @@ Describe 'Corporate networks, runbooks with -Debug, and what support needs' {
             (Get-RequestLog c2).viaProxy | Should -Be @($false)
         }
 
+        It 'refuses a proxy or base URI with a password in it, and never shows the password' {
+            $stopped = @()
+            foreach ($run in { Stop-PixelcutTryOnJob -JobId x -Proxy 'http://corp:Hunter2pw@127.0.0.1:9/' },
+                { Connect-Pixelcut -ApiKey (ConvertTo-SecureKey $sandbox.ValidApiKey) -Proxy 'http://corp:Hunter2pw@127.0.0.1:9/' },
+                { Stop-PixelcutTryOnJob -JobId x -BaseUri 'https://corp:Hunter2pw@api.example.test' }) {
+                try { & $run } catch { $stopped += $_ }
+            }
+            $stopped.Count | Should -Be 3
+            foreach ($record in $stopped) {
+                Get-ErrorId $record | Should -Be 'InvalidSetting'
+                ($record | Out-String) + $record.ErrorDetails.RecommendedAction | Should -Not -BeLike '*Hunter2pw*'
+            }
+            (Get-PixelcutConnection | Format-List * | Out-String) | Should -Not -BeLike '*Hunter2pw*'
+            Get-SandboxLog $sandbox | Should -BeNullOrEmpty
+        }
+
+        It 'answers the session''s proxy with -ProxyCredential given alone' {
+            Set-SandboxSetting $sandbox -ProxyCredential 'corp-user:s3cret'
+            Add-SandboxJob $sandbox -Id alone
+            Connect-Pixelcut -ApiKey (ConvertTo-SecureKey $sandbox.ValidApiKey) -Proxy $proxy
+            try { Stop-PixelcutTryOnJob -JobId alone -ProxyCredential (New-ProxyCredential) }
+            finally { Disconnect-Pixelcut }
+            (Get-RequestLog alone | Where-Object status -EQ 200).proxyAuthorization | Should -Be 'Basic corp-user'
+        }
+
         It 'refuses -ProxyCredential with -ProxyUseDefaultCredentials, and a proxy that is not an http address' {
             { Stop-PixelcutTryOnJob -JobId x -Proxy $proxy -ProxyCredential (New-ProxyCredential) -ProxyUseDefaultCredentials } |
                 Should -Throw -ErrorId 'InvalidSetting*'
@@ -87,6 +112,13 @@ Describe 'Corporate networks, runbooks with -Debug, and what support needs' {
             Stop-PixelcutTryOnJob -JobId ua
             $version = (Import-PowerShellDataFile (Join-Path (Get-BuiltModulePath) 'Pixelcut.TryOn.psd1')).ModuleVersion
             (Get-RequestLog ua)[0].userAgent | Should -BeLike "Pixelcut.TryOn/$version PowerShell/$($PSVersionTable.PSVersion) (*)"
+        }
+
+        It 'puts the request id on the exception of an answer the module cannot use' {
+            Add-SandboxJob $sandbox -Id garbled -Fault malformed
+            Get-PixelcutTryOnJob -JobId garbled -ErrorVariable failed -ErrorAction SilentlyContinue
+            Get-ErrorId $failed[0] | Should -Be 'UnexpectedResponse'
+            $failed[0].Exception.RequestId | Should -Be (Get-RequestLog garbled)[0].requestId
         }
 
         It 'puts the server''s request id on the exception and in the Verbose line' {
@@ -118,7 +150,7 @@ Describe 'Corporate networks, runbooks with -Debug, and what support needs' {
         It 'shows the HTTP exchange under -Debug, the key as ***, and warnings without asking' {
             Add-SandboxJob $sandbox -Id slow -Fault 429
             $result = Invoke-ChildPwsh -Environment $childEnvironment -Script "Stop-PixelcutTryOnJob -JobId slow -Debug`n'exit reached'"
-            $result.Output | Should -BeLike '*DEBUG: HTTP request: POST http://127.0.0.1:*/v1/try-on/job/slow/cancel | X-API-KEY: *** | Accept: application/json | User-Agent: Pixelcut.TryOn/*'
+            $result.Output | Should -BeLike '*DEBUG: HTTP request: POST http://127.0.0.1:*/v1/try-on/job/slow/cancel | X-API-KEY: *** | Accept: application/json | User-Agent: Pixelcut.TryOn/* PowerShell/* (*)*'
             $result.Output | Should -BeLike '*DEBUG: HTTP answer: 429 Too Many Requests in * ms | request id: req-* | Content-Type: application/json* | body: ''{"error":"Too many requests","error_code":"rate_limit_exceeded"}''*'
             $result.Output | Should -BeLike '*DEBUG: Warning: 1 request(s) were rate-limited (429) and retried*'
             $result.Output | Should -BeLike '*exit reached*'

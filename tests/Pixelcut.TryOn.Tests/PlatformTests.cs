@@ -101,4 +101,38 @@ public class PlatformTests
         Assert.False(proxy.IsBypassed(new Uri("http://localhost:5000/")));
         Assert.Equal(new Uri("http://proxy.example.test:8080"), proxy.GetProxy(new Uri("http://localhost:5000/")));
     }
+
+    [Theory]
+    [InlineData(false, false, false, "7.6.9", "OwnStream")]
+    [InlineData(true, false, true, "7.6.9", "OwnStream")]
+    [InlineData(true, true, false, "7.6.9", "OwnStream")]
+    [InlineData(true, false, false, "7.6.9", "DebugStream")]
+    [InlineData(true, false, false, "6.2", "DebugStream")]
+    [InlineData(true, false, false, "5.1.19041.1", "Host")]
+    [InlineData(true, false, true, "5.1.19041.1", "OwnStream")]
+    public void Under_Debug_a_line_goes_where_nothing_asks_when_the_host_cannot(bool debugFlag, bool ownPreferenceGiven, bool canPrompt,
+        string powerShellVersion, string route) =>
+        Assert.Equal(Enum.Parse<CommandOutput.Route>(route), CommandOutput.RouteFor(debugFlag, ownPreferenceGiven, canPrompt, Version.Parse(powerShellVersion)));
+
+    [Fact]
+    public async Task The_request_path_refuses_a_path_the_platform_changed_and_sends_nothing()
+    {
+        var handler = new CountingHandler();
+        var http = new PixelcutHttp(new Uri("https://api.example.test"), ApiKey.FromPlainText("sk_test"), new HttpMessageInvoker(handler), "test", false);
+        var attempt = await http.SendAsync(HttpMethod.Post, "x", "v1/try-on/job/%2E%2E/cancel", TimeSpan.FromSeconds(5), _ => { }, null, CancellationToken.None);
+        Assert.Equal(ErrorKind.InvalidJobId, attempt.Failure!.Kind);
+        Assert.False(attempt.MayHaveReachedServer);
+        Assert.Equal(0, handler.Requests);
+    }
+
+    private sealed class CountingHandler : HttpMessageHandler
+    {
+        public int Requests { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests++;
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK));
+        }
+    }
 }

@@ -55,11 +55,13 @@ public class PublicSurfaceTests
 
             var rank = folder.Length == 0 ? Layers.Length : Array.IndexOf(Layers, folder);
             Assert.True(rank >= 0, $"{relative} is in a folder that is not a layer");
-            foreach (Match used in Regex.Matches(text, @"\bPixelcut\.TryOn\.(\w+)\b"))
+            // Fully or partly qualified: "using Pixelcut.TryOn.Transport;", "Pixelcut.TryOn.Commands.X", "Commands.X".
+            foreach (Match used in Regex.Matches(text, @"(?<![\w.])(?:Pixelcut\.TryOn\.)?(\w+)\.[A-Z]\w*|\bPixelcut\.TryOn\.(\w+)\s*;"))
             {
-                var usedRank = Array.IndexOf(Layers, used.Groups[1].Value);
-                if (usedRank >= 0 && usedRank <= rank && used.Groups[1].Value != folder)
-                    violations.Add($"{relative} ({folder}) uses {used.Groups[1].Value}");
+                var layer = used.Groups[1].Success ? used.Groups[1].Value : used.Groups[2].Value;
+                var usedRank = Array.IndexOf(Layers, layer);
+                if (usedRank >= 0 && usedRank <= rank && layer != folder)
+                    violations.Add($"{relative} ({folder}) uses {layer}");
             }
         }
         Assert.Empty(violations);

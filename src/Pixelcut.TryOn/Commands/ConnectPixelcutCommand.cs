@@ -31,7 +31,7 @@ namespace Pixelcut.TryOn.Commands
             if (ApiKey == null) ConnectionSettings.ThrowFatal(this, new Failure(ErrorKind.ApiKeyMissing, null));
             var key = ConnectionSettings.CheckedKey(this, Transport.ApiKey.Trimmed(ApiKey!), "Connect-Pixelcut -ApiKey");
             var baseUri = BaseUri == null ? null : ConnectionSettings.CheckedBaseUri(this, BaseUri);
-            var proxy = GivenProxy();
+            var proxy = GivenProxy(null);
             if (Validate) CheckKey(key, ConnectionSettings.ResolveBaseUri(this, baseUri), proxy ?? ProxySetting.System);
             PixelcutSession.Current.Connect(key, baseUri, proxy);
             var uses = "this API key" + (baseUri == null ? "" : $", {baseUri}") + (proxy == null ? "" : $", proxy {ConnectionSettings.Describe(proxy)}");

@@ -39,7 +39,10 @@ namespace Pixelcut.TryOn.Commands
         {
             var secure = uri.IsAbsoluteUri &&
                 (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && JobPath.IsLoopback(uri)));
-            if (!secure) ThrowFatal(cmdlet, new Failure(ErrorKind.InsecureBaseUri, null, detail: uri.IsAbsoluteUri ? uri.GetLeftPart(UriPartial.Authority) : uri.OriginalString));
+            if (!secure) ThrowFatal(cmdlet, new Failure(ErrorKind.InsecureBaseUri, null, detail: uri.IsAbsoluteUri ? uri.Scheme + "://" + uri.Authority : "(not an absolute URI)"));
+            // The API takes its key in a header; a user name or password in the address would only be shown around.
+            if (uri.UserInfo.Length > 0)
+                ThrowFatal(cmdlet, new Failure(ErrorKind.InvalidSetting, null, detail: "the base URI carries a user name or password; the API key goes in -ApiKey"));
             return uri;
         }
 

@@ -34,17 +34,24 @@ namespace Pixelcut.TryOn.Commands
 
         private protected CommandOutput Output => _output ??= new CommandOutput(this);
 
-        /// <summary>The proxy given to this command, or null when it was given none.</summary>
-        private protected ProxySetting? GivenProxy()
+        /// <summary>
+        /// The proxy given to this command, or null when it was given none. Credentials given alone apply to the
+        /// proxy already in use: the session's, else the system proxy.
+        /// </summary>
+        private protected ProxySetting? GivenProxy(ProxySetting? sessionProxy)
         {
             if (ProxyCredential != null && ProxyUseDefaultCredentials)
                 ConnectionSettings.ThrowFatal(this, new Failure(ErrorKind.InvalidSetting, null,
                     detail: "-ProxyCredential and -ProxyUseDefaultCredentials were both given; give one"));
             if (Proxy != null && !(Proxy.IsAbsoluteUri && (Proxy.Scheme == Uri.UriSchemeHttp || Proxy.Scheme == Uri.UriSchemeHttps)))
                 ConnectionSettings.ThrowFatal(this, new Failure(ErrorKind.InvalidSetting, null,
-                    detail: $"-Proxy '{Proxy.OriginalString}' is not an absolute http:// or https:// address"));
+                    detail: "-Proxy is not an absolute http:// or https:// address"));
+            // A password in the address would be shown wherever the address is; credentials have their own parameter.
+            if (Proxy != null && Proxy.UserInfo.Length > 0)
+                ConnectionSettings.ThrowFatal(this, new Failure(ErrorKind.InvalidSetting, null,
+                    detail: "-Proxy carries a user name or password; give them with -ProxyCredential instead"));
             if (Proxy == null && ProxyCredential == null && !ProxyUseDefaultCredentials) return null;
-            return new ProxySetting(Proxy, ProxyCredential?.GetNetworkCredential(), ProxyUseDefaultCredentials);
+            return new ProxySetting(Proxy ?? sessionProxy?.Address, ProxyCredential?.GetNetworkCredential(), ProxyUseDefaultCredentials);
         }
 
         /// <summary>The User-Agent of this command's requests: module, PowerShell and OS versions, for the API's support.</summary>

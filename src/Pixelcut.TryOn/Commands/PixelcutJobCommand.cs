@@ -84,7 +84,7 @@ namespace Pixelcut.TryOn.Commands
         {
             Session = PixelcutSession.Current;
             _baseUri = ConnectionSettings.ResolveBaseUri(this, BaseUri ?? Session.BaseUri);
-            _proxy = GivenProxy() ?? Session.Proxy ?? ProxySetting.System;
+            _proxy = GivenProxy(Session.Proxy) ?? Session.Proxy ?? ProxySetting.System;
             _totalKnown = !MyInvocation.ExpectingInput;
             _watch.Start();
         }

@@ -72,7 +72,7 @@ namespace Pixelcut.TryOn.Errors
                 (m, f, e) => new PixelcutAuthenticationException(m, f, e)),
             [ErrorKind.ProxyAuthenticationRequired] = new Rule(ErrorCategory.AuthenticationError, true,
                 f => $"A proxy between this machine and Pixelcut asks for credentials ({StatusAndCode(f)}): {f.Detail}.",
-                "Give the proxy's credentials in the proxy settings (HTTPS_PROXY or the system proxy), or ask the network administrator.",
+                "Give the proxy's credentials with -ProxyCredential (or -ProxyUseDefaultCredentials), here or on Connect-Pixelcut, or ask the network administrator.",
                 (m, f, e) => new PixelcutConnectionException(m, f, e)),
             [ErrorKind.JobNotFound] = new Rule(ErrorCategory.ObjectNotFound, false,
                 f => $"Job '{Printable(f.JobId)}' was not found ({StatusAndCode(f)}): {f.Detail}.",

@@ -19,7 +19,8 @@ namespace Pixelcut.TryOn.Operations
             var (job, problem) = JobAnswers.Status(jobId, sent.Value);
             return job != null
                 ? JobResult<TryOnJob>.Succeeded(sent, job)
-                : JobResult<TryOnJob>.Failed(sent, new Failure(ErrorKind.UnexpectedResponse, jobId, sent.Value.StatusCode, detail: problem));
+                : JobResult<TryOnJob>.Failed(sent, new Failure(ErrorKind.UnexpectedResponse, jobId, sent.Value.StatusCode, detail: problem,
+                    requestId: sent.Value.RequestId));
         }
 
         public static async Task<JobResult<CancelledJob>> CancelAsync(JobRequester requester, string jobId, Action? sending, CancellationToken cancellation)

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Concurrent;
 using System.Net.Http;
 using System.Net.Security;
-using System.Runtime.CompilerServices;
 
 namespace Pixelcut.TryOn.Transport
 {
@@ -42,56 +41,32 @@ namespace Pixelcut.TryOn.Transport
             }
             else if (proxy.Credentials != null)
             {
-                SetSystemProxyCredentials(handler, proxy);
+                // Without the member the system proxy is used without credentials, and answers 407 if it needs them.
+                IfSupported(() => handler.DefaultProxyCredentials = proxy.Credentials);
             }
-            AcceptOnlyValidCertificates(handler);
-            RaiseConnectionLimit(handler);
+            // The handler's own check, so a process-wide ServicePointManager callback set by any other script (often one
+            // that accepts everything) does not decide for this module's requests. Without the member, the platform's own
+            // validation applies.
+            IfSupported(() => handler.ServerCertificateCustomValidationCallback = (message, certificate, chain, errors) => Certificates.Accept(errors));
+            // Older frameworks keep their own per-server limit.
+            IfSupported(() => handler.MaxConnectionsPerServer = 64);
             return new HttpMessageInvoker(handler, disposeHandler: true);
         }
 
-        // The members below exist from .NET Framework 4.7.1 on. Each is touched in a method of its own, so an older
-        // framework fails only that step, never the module's start-up (the manifest asks for 4.7.2 anyway).
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void SetSystemProxyCredentials(HttpClientHandler handler, ProxySetting proxy)
-        {
-            try
-            {
-                handler.DefaultProxyCredentials = proxy.Credentials;
-            }
-            catch (Exception e) when (e is MissingMethodException || e is PlatformNotSupportedException)
-            {
-                // Without the member the system proxy is used without credentials, and answers 407 if it needs them.
-            }
-        }
-
         /// <summary>
-        /// The handler's own check, so a process-wide ServicePointManager callback set by any other script
-        /// (often one that accepts everything) does not decide for this module's requests.
+        /// Sets a member that .NET Framework has only from 4.7.1 on. The member is named only inside the lambda, which
+        /// the JIT compiles when it is first called, here, inside the try: so a missing member fails this one step,
+        /// never the module's start-up (the manifest asks for 4.7.2 anyway).
         /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void AcceptOnlyValidCertificates(HttpClientHandler handler)
+        private static void IfSupported(Action set)
         {
             try
             {
-                handler.ServerCertificateCustomValidationCallback = (message, certificate, chain, errors) => Certificates.Accept(errors);
+                set();
             }
             catch (Exception e) when (e is MissingMethodException || e is PlatformNotSupportedException)
             {
-                // Without the member the platform's own validation applies.
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void RaiseConnectionLimit(HttpClientHandler handler)
-        {
-            try
-            {
-                handler.MaxConnectionsPerServer = 64;
-            }
-            catch (Exception e) when (e is MissingMethodException || e is PlatformNotSupportedException)
-            {
-                // Older frameworks keep their own per-server limit.
+                // The step is skipped; what it would have set keeps the platform's default.
             }
         }
     }

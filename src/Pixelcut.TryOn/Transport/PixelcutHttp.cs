@@ -79,17 +79,19 @@ namespace Pixelcut.TryOn.Transport
                     {
                         var body = await ReadBodyAsync(response.Content, attemptCancellation.Token).ConfigureAwait(false);
                         trace(TraceLine.Verbose($"{request} -> {status} {SafeText.Printable(response.ReasonPhrase)} ({watch.ElapsedMilliseconds} ms{said})"));
-                        if (_logExchange) trace(TraceLine.Debug(Describe(response, watch, requestId, body)));
+                        if (_logExchange) trace(TraceLine.Debug(Describe(response, watch, requestId, body.Length == 0 ? "(none)" : SafeText.Snippet(body, 300))));
                         return Interpret(jobId, status, body, RetryAfter(response.Headers), requestId);
                     }
                     catch (BodyTooLargeException e)
                     {
+                        if (_logExchange) trace(TraceLine.Debug(Describe(response, watch, requestId, "(over the size limit, not read)")));
                         trace(TraceLine.Verbose($"{request} -> {status}, body over {MaxBodyBytes / 1024 / 1024} MiB, not read ({watch.ElapsedMilliseconds} ms{said})"));
                         return Attempt.Failed(new Failure(ErrorKind.UnexpectedResponse, jobId, status,
                             detail: $"the answer is larger than {MaxBodyBytes / 1024 / 1024} MiB", cause: e, requestId: requestId), mayHaveReachedServer: true);
                     }
                     catch (Exception e) when (!cancellation.IsCancellationRequested && !IsTransportFault(e) && !(e is OperationCanceledException))
                     {
+                        if (_logExchange) trace(TraceLine.Debug(Describe(response, watch, requestId, "(unreadable)")));
                         trace(TraceLine.Verbose($"{request} -> {status}, body unreadable: {SafeText.Printable(e.Message)} ({watch.ElapsedMilliseconds} ms{said})"));
                         return Attempt.Failed(new Failure(ErrorKind.UnexpectedResponse, jobId, status,
                             detail: "the body could not be read: " + SafeText.Printable(e.Message), cause: TransportFault.PrintableCause(e), requestId: requestId),
@@ -134,21 +136,22 @@ namespace Pixelcut.TryOn.Transport
             var line = new StringBuilder($"HTTP request: {message.Method} {message.RequestUri?.AbsoluteUri}");
             foreach (var header in message.Headers)
             {
-                var value = string.Equals(header.Key, "X-API-KEY", StringComparison.OrdinalIgnoreCase) ? "***" : string.Join(", ", header.Value);
+                var value = string.Equals(header.Key, "X-API-KEY", StringComparison.OrdinalIgnoreCase) ? "***"
+                    : string.Join(string.Equals(header.Key, "User-Agent", StringComparison.OrdinalIgnoreCase) ? " " : ", ", header.Value);
                 line.Append(" | ").Append(header.Key).Append(": ").Append(value);
             }
             return line.ToString();
         }
 
         /// <summary>The answer as -Debug shows it: status, time, the headers that matter, and the start of the body.</summary>
-        private static string Describe(HttpResponseMessage response, Stopwatch watch, string? requestId, string body)
+        private static string Describe(HttpResponseMessage response, Stopwatch watch, string? requestId, string bodyShown)
         {
             var line = new StringBuilder($"HTTP answer: {(int)response.StatusCode} {SafeText.Printable(response.ReasonPhrase)} in {watch.ElapsedMilliseconds} ms");
             if (requestId != null) line.Append(" | request id: ").Append(requestId);
             if (response.Headers.TryGetValues("Retry-After", out var retryAfter)) line.Append(" | Retry-After: ").Append(SafeText.Printable(string.Join(", ", retryAfter)));
             if (response.Content?.Headers.ContentType != null) line.Append(" | Content-Type: ").Append(SafeText.Printable(response.Content.Headers.ContentType.ToString()));
             if (response.Content?.Headers.ContentLength != null) line.Append(" | Content-Length: ").Append(response.Content.Headers.ContentLength);
-            line.Append(" | body: ").Append(string.IsNullOrEmpty(body) ? "(none)" : SafeText.Snippet(body, 300));
+            line.Append(" | body: ").Append(bodyShown);
             return line.ToString();
         }
 

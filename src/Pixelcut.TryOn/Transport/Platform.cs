@@ -1,23 +1,28 @@
 using System;
 using System.Net;
 using System.Runtime.InteropServices;
-using System.Threading;
 
 namespace Pixelcut.TryOn.Transport
 {
     /// <summary>What Windows PowerShell 5.1 (.NET Framework) needs before the first request, decided once.</summary>
     internal static class Platform
     {
-        private static int _prepared;
+        private static readonly object Gate = new object();
+        private static bool _prepared;
 
         public static bool IsNetFramework { get; } =
             RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.OrdinalIgnoreCase);
 
+        /// <summary>Runs before any request; a second caller waits until the first has finished, so none sends unprepared.</summary>
         public static void PrepareOnce()
         {
-            if (Interlocked.Exchange(ref _prepared, 1) == 1) return;
-            var protocols = WithTls12(ServicePointManager.SecurityProtocol, IsNetFramework);
-            if (protocols.HasValue) ServicePointManager.SecurityProtocol = protocols.Value;
+            lock (Gate)
+            {
+                if (_prepared) return;
+                var protocols = WithTls12(ServicePointManager.SecurityProtocol, IsNetFramework);
+                if (protocols.HasValue) ServicePointManager.SecurityProtocol = protocols.Value;
+                _prepared = true;
+            }
         }
 
         /// <summary>
