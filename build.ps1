@@ -6,7 +6,7 @@
     Package  builds and publishes out/Pixelcut.TryOn as a .nupkg into the folder repository out/repository.
     Test     packages, runs the xunit and Pester tests, ends with "Tests: N passed, N failed".
     Demo     builds and runs a short session against the local stand-in API.
-    Bench    builds and measures bulk cancels against the stand-in API (not a test).
+    Bench    builds and measures bulk cancels in three scenarios against the stand-in API (not a test).
     Clean    removes build output.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
@@ -18,12 +18,7 @@ param(
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release',
-
-    # Bench: how many job ids, the stand-in's latency per request, and its rate limit (requests per second).
-    [int] $JobCount = 1000,
-    [int] $LatencyMs = 50,
-    [double] $RateLimit = 100
+    [string] $Configuration = 'Release'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -127,8 +122,7 @@ function Invoke-Demo {
 
 function Invoke-Bench {
     Invoke-Build
-    & (Join-Path $Root 'tests/Bench.ps1') -ModulePath $ModuleDir -Configuration $Configuration `
-        -JobCount $JobCount -LatencyMs $LatencyMs -RateLimit $RateLimit
+    & (Join-Path $Root 'tests/Bench.ps1') -ModulePath $ModuleDir -Configuration $Configuration
 }
 
 function Invoke-Clean {

@@ -1,39 +1,55 @@
 <#
 Measures bulk cancels against the local stand-in API; a benchmark, not a test. Run it through ./build.ps1 Bench.
-Every approach runs one after another in this one process tree, against the same stand-in, so compare the ratios.
+Each scenario runs the module and a ForEach-Object -Parallel loop one after another in this one process tree, against
+the same stand-in, so compare the ratios: each is wall time over the physical limit of that scenario.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [string] $Configuration = 'Release',
-    [int] $JobCount = 1000,
-    [int] $LatencyMs = 50,
-    [double] $RateLimit = 100,
     [int] $StreamCount = 100000,
     [int] $ImportSamples = 7
 )
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'Sandbox/Sandbox.psm1') -Force
 Import-Module (Join-Path $PSScriptRoot 'Pester/TestHelpers.psm1') -Force
-$moduleThrottleLimit = 5
 
-function Measure-Approach([string] $Name, [scriptblock] $Run) {
+# The module's pacer is set to the account's rate limit, as PIXELCUT_REQUESTS_PER_SECOND would be.
+$scenarios = @(
+    [pscustomobject]@{ Name = '1,000 ids, 100/s limit, 50 ms latency'; Jobs = 1000; Rate = 100; LatencyMs = 50; Concurrency = 0 }
+    [pscustomobject]@{ Name = '100 ids, 5/s limit, 1.5 s latency'; Jobs = 100; Rate = 5; LatencyMs = 1500; Concurrency = 0 }
+    [pscustomobject]@{ Name = '300 ids, 100/s limit, 3 in flight allowed'; Jobs = 300; Rate = 100; LatencyMs = 50; Concurrency = 3 }
+)
+
+function Get-PhysicalLimit($Scenario) {
+    # N / rate, or N x latency / concurrency limit, whichever is longer, plus the last answer's latency.
+    $latency = $Scenario.LatencyMs / 1000
+    $byRate = $Scenario.Jobs / $Scenario.Rate
+    $byConcurrency = if ($Scenario.Concurrency -gt 0) { $Scenario.Jobs * $latency / $Scenario.Concurrency } else { 0 }
+    [math]::Max($byRate, $byConcurrency) + $latency
+}
+
+function Measure-Approach($Scenario, [string] $Approach, [scriptblock] $Run) {
     Reset-PixelcutSandbox $sandbox
-    Set-SandboxSetting $sandbox -LatencyMs $LatencyMs -RateLimit $RateLimit
-    $ids = 1..$JobCount | ForEach-Object { "auto-$_" }
-    Write-Host "Running: $Name"
+    Set-SandboxSetting $sandbox -LatencyMs $Scenario.LatencyMs -RateLimit $Scenario.Rate -ConcurrencyLimit $Scenario.Concurrency
+    $ids = 1..$Scenario.Jobs | ForEach-Object { "auto-$_" }
+    Write-Host "Running: $($Scenario.Name), $Approach"
+    $env:PIXELCUT_REQUESTS_PER_SECOND = [string]$Scenario.Rate
     $watch = [Diagnostics.Stopwatch]::StartNew()
     & $Run $ids
     $seconds = $watch.Elapsed.TotalSeconds
     $log = @(Get-SandboxLog $sandbox)
     $cancelled = @(Get-SandboxJob $sandbox | Where-Object errorCode -EQ 'job_cancelled').Count
+    $limit = Get-PhysicalLimit $Scenario
     [pscustomobject]@{
-        Approach       = $Name
-        Seconds        = [math]::Round($seconds, 2)
-        VsIdeal        = [math]::Round($seconds / $ideal, 2)
-        Cancelled      = $cancelled
-        Failed         = $JobCount - $cancelled
-        Requests       = $log.Count
-        Answered429    = @($log | Where-Object status -EQ 429).Count
+        Scenario      = $Scenario.Name
+        Approach      = $Approach
+        Seconds       = [math]::Round($seconds, 2)
+        PhysicalLimit = [math]::Round($limit, 2)
+        Ratio         = [math]::Round($seconds / $limit, 3)
+        Uncancelled   = $Scenario.Jobs - $cancelled
+        Requests      = $log.Count
+        Answered429   = @($log | Where-Object status -EQ 429).Count
+        PeakInFlight  = (Get-SandboxStats $sandbox).peakInFlight
     }
 }
 
@@ -41,32 +57,23 @@ $sandbox = Start-PixelcutSandbox -Configuration $Configuration
 try {
     $key = $sandbox.ValidApiKey
     $base = $sandbox.BaseUri
-    $ideal = [math]::Max($JobCount / $RateLimit, $JobCount * $LatencyMs / 1000 / $moduleThrottleLimit)
     $env:PIXELCUT_API_KEY = $key
     $env:PIXELCUT_BASE_URI = $base
-    $env:PIXELCUT_REQUESTS_PER_SECOND = [string]$RateLimit
     Import-Module $ModulePath -Force
 
-    $results = @(
-        Measure-Approach 'Stop-PixelcutTryOnJob (defaults)' {
+    $results = foreach ($scenario in $scenarios) {
+        Measure-Approach $scenario 'Stop-PixelcutTryOnJob (defaults)' {
             param($ids)
             $ids | Stop-PixelcutTryOnJob -ErrorAction SilentlyContinue
         }
-        Measure-Approach 'foreach + Invoke-RestMethod' {
-            param($ids)
-            foreach ($id in $ids) {
-                try { $null = Invoke-RestMethod -Method Post -Uri "$base/v1/try-on/job/$id/cancel" -Headers @{ 'X-API-KEY' = $key } }
-                catch { }
-            }
-        }
-        Measure-Approach 'ForEach-Object -Parallel -ThrottleLimit 8 + Invoke-RestMethod' {
+        Measure-Approach $scenario 'ForEach-Object -Parallel 8 + Invoke-RestMethod' {
             param($ids)
             $ids | ForEach-Object -ThrottleLimit 8 -Parallel {
                 try { $null = Invoke-RestMethod -Method Post -Uri "$using:base/v1/try-on/job/$_/cancel" -Headers @{ 'X-API-KEY' = $using:key } }
                 catch { }
             }
         }
-    )
+    }
 
     $importTimes = 1..$ImportSamples | ForEach-Object {
         $measure = Invoke-ChildPwsh -WithoutModule -Script "(Measure-Command { Import-Module '$ModulePath' }).TotalMilliseconds"
@@ -81,7 +88,7 @@ try {
 `$process = [Diagnostics.Process]::GetCurrentProcess()
 `$before = `$process.WorkingSet64
 `$watch = [Diagnostics.Stopwatch]::StartNew()
-1..$StreamCount | ForEach-Object { "auto-stream-`$_" } | Stop-PixelcutTryOnJob -ThrottleLimit 16
+1..$StreamCount | ForEach-Object { "auto-stream-`$_" } | Stop-PixelcutTryOnJob
 `$process.Refresh()
 "STREAM `$([math]::Round((`$process.PeakWorkingSet64 - `$before) / 1MB, 1)) `$([math]::Round(`$watch.Elapsed.TotalSeconds, 1))"
 "@
@@ -90,13 +97,12 @@ try {
     $growthMb, $streamSeconds = $streamLine.Split(' ')[1, 2]
 
     Write-Host ''
-    Write-Host "Bench: $JobCount jobs, stand-in latency $LatencyMs ms, stand-in rate limit $RateLimit/s, module pacer $RateLimit/s, throttle limit $moduleThrottleLimit."
-    Write-Host "Ideal: max(N / rate, N * latency / ThrottleLimit) = $([math]::Round($ideal, 2)) s"
+    Write-Host 'Physical limit: max(N / rate limit, N x latency / concurrency limit) + one latency. The module paces itself at the rate limit.'
     Write-Host ''
-    Write-Host '| Approach | Wall time (s) | x ideal | Cancelled | Failed | Requests | Answered 429 |'
-    Write-Host '|---|---:|---:|---:|---:|---:|---:|'
+    Write-Host '| Scenario | Approach | Wall time (s) | Physical limit (s) | Ratio | Left uncancelled | Answered 429 | Requests | Peak in flight |'
+    Write-Host '|---|---|---:|---:|---:|---:|---:|---:|---:|'
     foreach ($result in $results) {
-        Write-Host "| $($result.Approach) | $($result.Seconds) | $($result.VsIdeal) | $($result.Cancelled) | $($result.Failed) | $($result.Requests) | $($result.Answered429) |"
+        Write-Host "| $($result.Scenario) | $($result.Approach) | $($result.Seconds) | $($result.PhysicalLimit) | $($result.Ratio)x | $($result.Uncancelled) | $($result.Answered429) | $($result.Requests) | $($result.PeakInFlight) |"
     }
     Write-Host ''
     Write-Host "| Measure | Value |"

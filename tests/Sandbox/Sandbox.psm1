@@ -60,7 +60,7 @@ function Invoke-SandboxControl {
 function Reset-PixelcutSandbox {
     param([Parameter(Mandatory)] $Sandbox)
     $null = Invoke-SandboxControl $Sandbox Post reset
-    $null = Invoke-SandboxControl $Sandbox Post settings @{ latencyMs = 0; rateLimit = 0; setCookies = $false; proxyCredential = '' }
+    $null = Invoke-SandboxControl $Sandbox Post settings @{ latencyMs = 0; rateLimit = 0; setCookies = $false; proxyCredential = ''; concurrencyLimit = 0 }
 }
 
 function Add-SandboxJob {
@@ -92,7 +92,7 @@ function Get-SandboxLog {
 }
 
 function Set-SandboxSetting {
-    <# Settings left out go back to their defaults. -SetCookies makes every API answer set a pixelcut_session cookie.
+    <# Settings left out go back to their defaults. -ConcurrencyLimit N answers 429 to a request that arrives while N are in flight. -SetCookies makes every API answer set a pixelcut_session cookie.
        -ProxyCredential 'user:password' makes the sandbox, used as a forward proxy (-Proxy set to its BaseUri), answer
        407 to requests without those Basic proxy credentials. #>
     param(
@@ -100,11 +100,19 @@ function Set-SandboxSetting {
         [int] $LatencyMs = 0,
         [double] $RateLimit = 0,
         [switch] $SetCookies,
-        [string] $ProxyCredential
+        [string] $ProxyCredential,
+        [int] $ConcurrencyLimit = 0
     )
     $null = Invoke-SandboxControl $Sandbox Post settings @{
         latencyMs = $LatencyMs; rateLimit = $RateLimit; setCookies = $SetCookies.IsPresent; proxyCredential = $ProxyCredential
+        concurrencyLimit = $ConcurrencyLimit
     }
 }
 
-Export-ModuleMember -Function Start-PixelcutSandbox, Stop-PixelcutSandbox, Reset-PixelcutSandbox, Add-SandboxJob, Get-SandboxJob, Get-SandboxLog, Set-SandboxSetting
+function Get-SandboxStats {
+    <# peakInFlight: the most API requests in flight at once and admitted since the last reset. #>
+    param([Parameter(Mandatory)] $Sandbox)
+    Invoke-SandboxControl $Sandbox Get stats
+}
+
+Export-ModuleMember -Function Start-PixelcutSandbox, Stop-PixelcutSandbox, Reset-PixelcutSandbox, Add-SandboxJob, Get-SandboxJob, Get-SandboxLog, Set-SandboxSetting, Get-SandboxStats

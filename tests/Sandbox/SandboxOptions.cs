@@ -16,6 +16,9 @@ public sealed class SandboxOptions
     /// <summary>Requests per second the account may make before 429; 0 for no limit.</summary>
     public double RateLimit { get; set; }
 
+    /// <summary>API requests the account may have in flight at once before 429; 0 for no limit.</summary>
+    public int ConcurrencyLimit { get; set; }
+
     /// <summary>Every API answer sets a session cookie, as gateways in front of an API do.</summary>
     public bool SetCookies { get; set; }
 

@@ -48,7 +48,7 @@ public sealed class SandboxServer : IAsyncDisposable
 
     public sealed record JobSetup(string Id, string? Status, string? ErrorCode, string[]? Faults);
     /// <summary>A setting left out (null) keeps its value; an empty proxyCredential turns proxy authentication off.</summary>
-    public sealed record Settings(int? LatencyMs, double? RateLimit, bool? SetCookies, string? ProxyCredential);
+    public sealed record Settings(int? LatencyMs, double? RateLimit, bool? SetCookies, string? ProxyCredential, int? ConcurrencyLimit);
 
     private static void MapControl(WebApplication app, SandboxState state)
     {
@@ -69,10 +69,12 @@ public sealed class SandboxServer : IAsyncDisposable
             id = job.Id, status = job.Status, errorCode = job.ErrorCode, cancelCount = job.CancelCount, faultsLeft = job.Faults.Count,
         }));
         app.MapGet("/_sandbox/log", () => state.Log.ToArray());
+        app.MapGet("/_sandbox/stats", () => new { peakInFlight = state.PeakInFlight });
         app.MapPost("/_sandbox/settings", (Settings settings) =>
         {
             if (settings.LatencyMs.HasValue) state.Options.LatencyMs = settings.LatencyMs.Value;
             if (settings.RateLimit.HasValue) state.Options.RateLimit = settings.RateLimit.Value;
+            if (settings.ConcurrencyLimit.HasValue) state.Options.ConcurrencyLimit = settings.ConcurrencyLimit.Value;
             if (settings.SetCookies.HasValue) state.Options.SetCookies = settings.SetCookies.Value;
             if (settings.ProxyCredential != null) state.Options.ProxyCredential = settings.ProxyCredential == "" ? null : settings.ProxyCredential;
             return Results.Ok(state.Options);
@@ -128,6 +130,11 @@ public sealed class SandboxServer : IAsyncDisposable
         if (state.Options.SetCookies)
             context.Response.Headers.SetCookie = $"pixelcut_session={Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}; Path=/";
         var aborted = context.RequestAborted;
+        // An account may also be limited in requests in flight, as the API's 429 text ("too much concurrency") suggests:
+        // a request is in flight from its arrival, and one too many is turned away at once.
+        using var inFlight = state.EnterFlight();
+        if (inFlight.OverLimit)
+            return await Error(context, 429, "Too much concurrency", "rate_limit_exceeded");
         if (state.Options.LatencyMs > 0) await Task.Delay(state.Options.LatencyMs, aborted);
 
         var key = context.Request.Headers["X-API-KEY"].ToString();
@@ -137,6 +144,7 @@ public sealed class SandboxServer : IAsyncDisposable
             return await Error(context, 401, "API Token not found", "invalid_auth_token");
         if (!state.TryTakeRateToken())
             return await Error(context, 429, "Too many requests", "rate_limit_exceeded");
+
         if (route.Kind == ApiRouteKind.Unknown)
             return await Error(context, 404, "No such route", "route_not_found");
 

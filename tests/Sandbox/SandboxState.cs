@@ -53,10 +53,43 @@ public sealed class SandboxState
         Jobs.Clear();
         Log.Clear();
         lock (_bucketGate) _tokens = BurstSize;
+        lock (_flightGate) _peakInFlight = 0;
     }
 
-    // A fifth of a second's worth of requests may come at once, as real rate limiters allow some burst.
-    private double BurstSize => Math.Max(1, Options.RateLimit / 5);
+    private readonly object _flightGate = new();
+    private int _inFlight;
+    private int _peakInFlight;
+
+    /// <summary>The most API requests that were in flight at once and admitted, since the last reset.</summary>
+    public int PeakInFlight { get { lock (_flightGate) return _peakInFlight; } }
+
+    /// <summary>Counts a request as in flight until disposed; over the concurrency limit it is counted but not admitted.</summary>
+    public Flight EnterFlight()
+    {
+        lock (_flightGate)
+        {
+            _inFlight++;
+            var overLimit = Options.ConcurrencyLimit > 0 && _inFlight > Options.ConcurrencyLimit;
+            if (!overLimit) _peakInFlight = Math.Max(_peakInFlight, _inFlight);
+            return new Flight(this, overLimit);
+        }
+    }
+
+    private void LeaveFlight()
+    {
+        lock (_flightGate) _inFlight--;
+    }
+
+    public sealed class Flight(SandboxState state, bool overLimit) : IDisposable
+    {
+        public bool OverLimit { get; } = overLimit;
+        public void Dispose() => state.LeaveFlight();
+    }
+
+    // A fifth of a second's worth of requests may come at once, as real rate limiters allow some burst, and never
+    // fewer than two: with room for one only, a request a millisecond early would be refused, which no real
+    // limiter does to a client that keeps to the rate on average.
+    private double BurstSize => Math.Max(2, Options.RateLimit / 5);
 
     /// <summary>Takes one request from the account's token bucket; false when the limit is exceeded.</summary>
     public bool TryTakeRateToken()

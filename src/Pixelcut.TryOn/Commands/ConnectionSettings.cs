@@ -72,8 +72,8 @@ namespace Pixelcut.TryOn.Commands
             output.Debug($"Base URI {baseUri}; proxy {Describe(proxy)}; {rate.ToString(CultureInfo.InvariantCulture)} requests/s; " +
                 $"{maxRetryCount} retries; {timeoutSec} s per attempt; User-Agent {userAgent}.");
             var http = new PixelcutHttp(baseUri, key, HttpClients.For(proxy), userAgent, output.ShowsDebug);
-            return new JobRequester(http, new RetryPolicy(maxRetryCount, NextJitter),
-                RequestPacer.ForKey(key.Fingerprint, rate), SystemClock.Instance, TimeSpan.FromSeconds(timeoutSec));
+            return new JobRequester(http, new RetryPolicy(maxRetryCount, NextJitter), RequestPacer.ForKey(key.Fingerprint, rate),
+                ConcurrencyLimiter.ForKey(key.Fingerprint), SystemClock.Instance, TimeSpan.FromSeconds(timeoutSec));
         }
 
         /// <summary>A proxy setting as messages show it, never with its password.</summary>

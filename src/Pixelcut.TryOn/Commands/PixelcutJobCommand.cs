@@ -22,6 +22,7 @@ namespace Pixelcut.TryOn.Commands
     {
         private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1.5);
         private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+        private const double TolerableThrottledShare = 0.03;
 
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private readonly Stopwatch _watch = new Stopwatch();
@@ -50,9 +51,10 @@ namespace Pixelcut.TryOn.Commands
         [ApiKeyTransformation]
         public SecureString? ApiKey { get; set; }
 
+        /// <summary>A hard cap on requests in flight; without it the number adapts to the API (1 to 64, from 5).</summary>
         [Parameter]
-        [ValidateRange(1, 64)]
-        public int ThrottleLimit { get; set; } = 5;
+        [ValidateRange(ConcurrencyLimiter.MinLimit, ConcurrencyLimiter.MaxLimit)]
+        public int ThrottleLimit { get; set; } = ConcurrencyLimiter.MaxLimit;
 
         [Parameter]
         [ValidateRange(0, 20)]
@@ -136,8 +138,17 @@ namespace Pixelcut.TryOn.Commands
                 WriteProgress(new ProgressRecord(1, Action, "Done") { RecordType = ProgressRecordType.Completed });
             }
             _finished = true;
-            var throttled = _requester?.ThrottledCount ?? 0;
-            if (throttled > 0)
+            if (_requester == null) return;
+            var statistics = _requester.Statistics;
+            var elapsed = _watch.Elapsed;
+            if (elapsed >= ProgressDelay)
+            {
+                Output.Verbose($"{statistics.Requests} request(s) in {elapsed.TotalSeconds:0.0} s, {statistics.Requests / elapsed.TotalSeconds:0.0} per second, " +
+                    $"at most {statistics.PeakInFlight} in flight, {statistics.Answered429} answered 429, {statistics.Retries} retried.");
+            }
+            // Finding the API's concurrency limit costs a few 429s; more than that means the pace is set too high.
+            var throttled = _requester.ThrottledCount;
+            if (throttled > 0 && throttled > statistics.Requests * TolerableThrottledShare)
             {
                 Output.Warning($"{throttled} request(s) were rate-limited (429) and retried. If this persists, lower {ConnectionSettings.RateVariable} or -ThrottleLimit.");
             }
@@ -187,7 +198,8 @@ namespace Pixelcut.TryOn.Commands
         private OrderedDispatcher<JobResult<TResult>> Start()
         {
             var (key, keySource) = ConnectionSettings.ResolveApiKey(this, ApiKey, Session);
-            Output.Debug($"API key from {keySource}; throttle limit {ThrottleLimit}.");
+            var capped = MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit));
+            Output.Debug($"API key from {keySource}; " + (capped ? $"at most {ThrottleLimit} in flight." : "requests in flight adapt to the API."));
             _requester = ConnectionSettings.CreateRequester(this, Output, key, _baseUri, _proxy, UserAgentText(), MaxRetryCount, TimeoutSec);
             return new OrderedDispatcher<JobResult<TResult>>(ThrottleLimit, _stop.Token);
         }
@@ -262,11 +274,11 @@ namespace Pixelcut.TryOn.Commands
             if (elapsed < ProgressDelay || elapsed - _lastProgress < ProgressInterval) return;
             _lastProgress = elapsed;
             _progressShown = true;
-            var rate = _done / elapsed.TotalSeconds;
+            var rate = $"{_done / elapsed.TotalSeconds:0.0} jobs and {(_requester?.Statistics.Requests ?? 0) / elapsed.TotalSeconds:0.0} requests per second";
             var record = _totalKnown && _total > 0
-                ? new ProgressRecord(1, Action, $"{_done} of {_total} jobs, {rate:0.0} per second")
+                ? new ProgressRecord(1, Action, $"{_done} of {_total} jobs, {rate}")
                     { PercentComplete = (int)Math.Min(100, 100 * _done / _total) }
-                : new ProgressRecord(1, Action, $"{_done} jobs, {rate:0.0} per second");
+                : new ProgressRecord(1, Action, $"{_done} jobs, {rate}");
             WriteProgress(record);
         }
     }

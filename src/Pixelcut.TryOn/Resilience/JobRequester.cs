@@ -10,31 +10,42 @@ namespace Pixelcut.TryOn.Resilience
 {
     /// <summary>
     /// Sends one job's request until it succeeds or the retry policy gives up: every attempt waits
-    /// for the key's pacer first, and every wait takes the caller's cancellation.
+    /// for the key's pacer, then for an in-flight slot of the key's limiter, and every wait takes the
+    /// caller's cancellation.
     /// </summary>
     internal sealed class JobRequester
     {
         private readonly PixelcutHttp _http;
         private readonly RetryPolicy _policy;
         private readonly RequestPacer _pacer;
+        private readonly ConcurrencyLimiter _limiter;
         private readonly IClock _clock;
         private readonly TimeSpan _timeout;
         private int _throttledCount;
+        private int _requestCount;
+        private int _answered429;
+        private int _retryCount;
+        private int _peakInFlight;
 
         // An answer that dooms every later request (a rejected key, no credits): once seen, nothing more is sent.
         private volatile Failure? _haltedBy;
 
-        public JobRequester(PixelcutHttp http, RetryPolicy policy, RequestPacer pacer, IClock clock, TimeSpan timeout)
+        public JobRequester(PixelcutHttp http, RetryPolicy policy, RequestPacer pacer, ConcurrencyLimiter limiter, IClock clock, TimeSpan timeout)
         {
             _http = http;
             _policy = policy;
             _pacer = pacer;
+            _limiter = limiter;
             _clock = clock;
             _timeout = timeout;
         }
 
         /// <summary>Requests answered 429 and then tried again.</summary>
         public int ThrottledCount => Volatile.Read(ref _throttledCount);
+
+        /// <summary>What this requester did so far: requests sent, answered 429, retried, and the most in flight at once.</summary>
+        public RequestStatistics Statistics =>
+            new RequestStatistics(Volatile.Read(ref _requestCount), Volatile.Read(ref _answered429), Volatile.Read(ref _retryCount), Volatile.Read(ref _peakInFlight));
 
         /// <param name="sending">Called before each attempt goes out, so the caller knows the server may act on the job.</param>
         public async Task<JobResult<ApiAnswer>> SendAsync(HttpMethod method, string jobId, string path, Action? sending,
@@ -44,36 +55,82 @@ namespace Pixelcut.TryOn.Resilience
             var mayHaveReachedServer = false;
             for (var attempt = 1; ; attempt++)
             {
-                await _pacer.WaitTurnAsync(cancellation).ConfigureAwait(false);
-                var haltedBy = _haltedBy;
-                if (haltedBy != null)
+                var result = await SendWithinLimitAsync(method, jobId, path, trace, sending, cancellation).ConfigureAwait(false);
+                if (result.Attempt == null)
                 {
+                    var haltedBy = _haltedBy!;
                     var notSent = new Failure(haltedBy.Kind, jobId, haltedBy.StatusCode, haltedBy.ErrorCode, haltedBy.Detail, attempt - 1);
                     return new JobResult<ApiAnswer>(jobId, null, notSent, trace, mayHaveReachedServer);
                 }
-                var result = await _http.SendAsync(method, jobId, path, _timeout, trace.Add, sending, cancellation).ConfigureAwait(false);
-                mayHaveReachedServer |= result.MayHaveReachedServer;
-                if (result.Failure == null)
+                mayHaveReachedServer |= result.Attempt.MayHaveReachedServer;
+                if (result.Attempt.Failure == null)
                 {
                     _pacer.OnAccepted();
-                    return new JobResult<ApiAnswer>(jobId, result.Answer, null, trace, mayHaveReachedServer);
+                    return new JobResult<ApiAnswer>(jobId, result.Attempt.Answer, null, trace, mayHaveReachedServer);
                 }
 
-                if (ErrorTable.For(result.Failure.Kind).Terminating) _haltedBy = result.Failure;
-                var throttled = result.Failure.Kind == ErrorKind.RateLimitExceeded;
-                if (throttled) _pacer.OnThrottled();
+                var failure = result.Attempt.Failure;
+                if (ErrorTable.For(failure.Kind).Terminating) _haltedBy = failure;
+                var throttled = failure.Kind == ErrorKind.RateLimitExceeded;
+                if (throttled)
+                {
+                    Interlocked.Increment(ref _answered429);
+                    // A 429 that refused the limiter's own probe says nothing about the pace.
+                    if (!_limiter.OnThrottled(result.InFlight)) _pacer.OnThrottled();
+                }
 
-                var decision = _policy.Decide(attempt, result.Failure, result.RetryAfter);
+                var decision = _policy.Decide(attempt, failure, result.Attempt.RetryAfter);
                 if (decision.Delay == null)
                 {
-                    if (RetryPolicy.IsRetryable(result.Failure)) trace.Add(TraceLine.Verbose($"Not retrying job '{SafeText.Printable(jobId)}': {decision.Reason}."));
-                    return new JobResult<ApiAnswer>(jobId, null, result.Failure.WithAttempts(attempt), trace, mayHaveReachedServer);
+                    if (RetryPolicy.IsRetryable(failure)) trace.Add(TraceLine.Verbose($"Not retrying job '{SafeText.Printable(jobId)}': {decision.Reason}."));
+                    return new JobResult<ApiAnswer>(jobId, null, failure.WithAttempts(attempt), trace, mayHaveReachedServer);
                 }
 
                 if (throttled) Interlocked.Increment(ref _throttledCount);
-                trace.Add(TraceLine.Verbose($"{Describe(result.Failure)}, retrying in {decision.Delay.Value.TotalSeconds:0.0} s, attempt {attempt + 1} of {_policy.MaxRetryCount + 1}"));
+                Interlocked.Increment(ref _retryCount);
+                trace.Add(TraceLine.Verbose($"{Describe(failure)}, retrying in {decision.Delay.Value.TotalSeconds:0.0} s, attempt {attempt + 1} of {_policy.MaxRetryCount + 1}"));
                 await _clock.Delay(decision.Delay.Value, cancellation).ConfigureAwait(false);
             }
+        }
+
+        /// <summary>
+        /// One attempt inside an in-flight slot of the key's limiter, sent at the key's pace. The slot comes first, so the
+        /// pace holds exactly; a slot that was waited for while the pacer sat idle grows the limit.
+        /// </summary>
+        /// <returns>The attempt, or null when an answer that dooms every request came while this one waited, so it was not sent.</returns>
+        private async Task<(Attempt? Attempt, int InFlight)> SendWithinLimitAsync(HttpMethod method, string jobId, string path,
+            List<TraceLine> trace, Action? sending, CancellationToken cancellation)
+        {
+            var waited = await _limiter.AcquireAsync(cancellation).ConfigureAwait(false);
+            try
+            {
+                var turn = _pacer.ReserveSlot();
+                if (waited && turn == TimeSpan.Zero) _limiter.OnPacerSlotWasted();
+                await _clock.Delay(turn, cancellation).ConfigureAwait(false);
+                if (_haltedBy != null) return (null, 0);
+                var inFlight = _limiter.BeginSend();
+                try
+                {
+                    Interlocked.Increment(ref _requestCount);
+                    UpdatePeak(inFlight);
+                    var attempt = await _http.SendAsync(method, jobId, path, _timeout, trace.Add, sending, cancellation).ConfigureAwait(false);
+                    return (attempt, inFlight);
+                }
+                finally
+                {
+                    _limiter.EndSend();
+                }
+            }
+            finally
+            {
+                _limiter.Release();
+            }
+        }
+
+        private void UpdatePeak(int inFlight)
+        {
+            int peak;
+            while ((peak = Volatile.Read(ref _peakInFlight)) < inFlight && Interlocked.CompareExchange(ref _peakInFlight, inFlight, peak) != peak) { }
         }
 
         private static string Describe(Failure failure) =>

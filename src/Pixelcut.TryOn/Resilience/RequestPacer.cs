@@ -8,15 +8,17 @@ namespace Pixelcut.TryOn.Resilience
     /// <summary>
     /// Spaces requests evenly so that everything sent with one API key stays under the account's
     /// rate limit. One pacer per key per process, shared by every command and runspace that uses it.
-    /// A 429 slows every request on the key (the limit is the account's, not the request's);
-    /// accepted requests then bring the pace back to the set rate.
+    /// A 429 slows every request on the key by a quarter (the limit is the account's, not the request's);
+    /// accepted requests then bring the pace back to the set rate a little at a time. The steps are small
+    /// because the key's concurrency limiter answers 429s too, and a pace halved on every 429 would
+    /// throw away most of the rate the API allows.
     /// </summary>
     internal sealed class RequestPacer
     {
         public const double DefaultRequestsPerSecond = 5;
         private const double MaxSlowdown = 8;
-        private const double SlowdownOnThrottle = 2;
-        private const double RecoveryPerAcceptedRequest = 0.95;
+        private const double SlowdownOnThrottle = 1.25;
+        private const double RecoveryPerAcceptedRequest = 0.98;
 
         private static readonly ConcurrentDictionary<string, RequestPacer> PacersByKey = new ConcurrentDictionary<string, RequestPacer>();
 
@@ -53,11 +55,8 @@ namespace Pixelcut.TryOn.Resilience
             get { lock (_gate) return _slowdown; }
         }
 
-        /// <summary>Waits for this request's turn.</summary>
-        public Task WaitTurnAsync(CancellationToken cancellation) => _clock.Delay(ReserveSlot(), cancellation);
-
         /// <summary>Takes the next free slot and says how long until it comes.</summary>
-        internal TimeSpan ReserveSlot()
+        public TimeSpan ReserveSlot()
         {
             lock (_gate)
             {

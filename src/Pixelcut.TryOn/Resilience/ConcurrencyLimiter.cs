@@ -1,0 +1,153 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Pixelcut.TryOn.Resilience
+{
+    /// <summary>
+    /// How many requests with one key may be in flight at once, learned from the API. One per key per process,
+    /// beside the key's pacer, so commands that share a key share what was learned.
+    /// <para>
+    /// The rule, in the spirit of TCP's slow start and AIMD: a request that had to wait for an in-flight slot and
+    /// then found the pacer idle shows a pacer slot wasted for want of a free request, so the limit grows by one
+    /// until the API first answers 429, and by 1/limit after that. A 429 sets a ceiling one below the number that
+    /// were out with the API when that request was sent, and the limit drops to it (the pacer slows too, unless the
+    /// 429 answered the limiter's own probe). Once the limit has sat at its ceiling for a while it probes one above,
+    /// and a probe answered 429 doubles the wait before the next. So in flight settles near rate × latency, or just under
+    /// the API's own concurrency limit, and few requests are answered 429.
+    /// </para>
+    /// </summary>
+    internal sealed class ConcurrencyLimiter
+    {
+        public const int MinLimit = 1;
+        public const int MaxLimit = 64;
+        public const int InitialLimit = 5;
+        private const int FirstProbeAfter = 32;
+
+        private static readonly ConcurrentDictionary<string, ConcurrencyLimiter> LimitersByKey =
+            new ConcurrentDictionary<string, ConcurrencyLimiter>();
+
+        private readonly object _gate = new object();
+        private readonly Queue<TaskCompletionSource<bool>> _waiting = new Queue<TaskCompletionSource<bool>>();
+        private double _limit = InitialLimit;
+        private int _inFlight;
+        // Slots are taken before the pace is waited for; only requests already sent count against the API's limit.
+        private int _sent;
+        private bool _throttledOnce;
+        private int _ceiling = MaxLimit;
+        private int _probeAfter = FirstProbeAfter;
+        private int _wastedAtCeiling;
+        private bool _probing;
+
+        /// <summary>The process-wide limiter of one key.</summary>
+        public static ConcurrencyLimiter ForKey(string keyFingerprint) => LimitersByKey.GetOrAdd(keyFingerprint, _ => new ConcurrencyLimiter());
+
+        public int Limit
+        {
+            get { lock (_gate) return (int)_limit; }
+        }
+
+        public int InFlight
+        {
+            get { lock (_gate) return _inFlight; }
+        }
+
+        /// <summary>Takes an in-flight slot; true when the caller had to wait for it.</summary>
+        public async Task<bool> AcquireAsync(CancellationToken cancellation)
+        {
+            TaskCompletionSource<bool> waiter;
+            lock (_gate)
+            {
+                if (_waiting.Count == 0 && _inFlight < (int)_limit)
+                {
+                    _inFlight++;
+                    return false;
+                }
+                waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiting.Enqueue(waiter);
+            }
+            // A cancelled waiter stays queued; handing it a slot then fails, and the slot stays free.
+            using (cancellation.Register(() => waiter.TrySetCanceled(cancellation)))
+            {
+                await waiter.Task.ConfigureAwait(false);
+            }
+            return true;
+        }
+
+        /// <summary>
+        /// A request waited for its slot and then found the pacer idle: a pacer slot went unused for want of a free
+        /// request, so more in flight would go faster.
+        /// </summary>
+        public void OnPacerSlotWasted()
+        {
+            lock (_gate)
+            {
+                GrowOnWastedSlot();
+                ReleaseWaiters();
+            }
+        }
+
+        public void Release()
+        {
+            lock (_gate) ReleaseSlot();
+        }
+
+        /// <summary>A request leaves now; returns how many with this key are out with the API, this one included.</summary>
+        public int BeginSend() => Interlocked.Increment(ref _sent);
+
+        /// <summary>A request sent with <see cref="BeginSend"/> has its answer, or none will come.</summary>
+        public void EndSend() => Interlocked.Decrement(ref _sent);
+
+        /// <summary>
+        /// A request sent with <paramref name="inFlightWhenSent"/> out with the API was answered 429. Returns true when
+        /// that answered a probe above a ceiling that had held: the limiter's own doing, which says nothing about the pace.
+        /// </summary>
+        public bool OnThrottled(int inFlightWhenSent)
+        {
+            lock (_gate)
+            {
+                var probeRefused = _probing && inFlightWhenSent >= _ceiling;
+                if (probeRefused) _probeAfter *= 2;
+                _probing = false;
+                _throttledOnce = true;
+                _ceiling = Math.Max(MinLimit, Math.Min(_ceiling, inFlightWhenSent - 1));
+                _wastedAtCeiling = 0;
+                _limit = Math.Min(_limit, _ceiling);
+                return probeRefused;
+            }
+        }
+
+        private void GrowOnWastedSlot()
+        {
+            if (_limit >= _ceiling)
+            {
+                if (_ceiling >= MaxLimit || ++_wastedAtCeiling < _probeAfter) return;
+                // Probe: one more in flight than the last 429 allowed.
+                _ceiling++;
+                _probing = true;
+                _wastedAtCeiling = 0;
+                _limit = _ceiling;
+                return;
+            }
+            _limit = Math.Min(_ceiling, _limit + (_throttledOnce ? 1 / _limit : 1));
+        }
+
+        private void ReleaseSlot()
+        {
+            _inFlight--;
+            ReleaseWaiters();
+        }
+
+        private void ReleaseWaiters()
+        {
+            while (_waiting.Count > 0 && _inFlight < (int)_limit)
+            {
+                var next = _waiting.Dequeue();
+                _inFlight++;
+                if (!next.TrySetResult(true)) _inFlight--;
+            }
+        }
+    }
+}

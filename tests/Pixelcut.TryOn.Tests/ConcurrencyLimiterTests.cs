@@ -1,0 +1,169 @@
+using System.Net;
+
+namespace Pixelcut.TryOn.Tests;
+
+public class ConcurrencyLimiterTests
+{
+    [Fact]
+    public async Task Starts_at_five_and_grows_by_one_per_wasted_pacer_slot_until_the_first_429()
+    {
+        var limiter = new ConcurrencyLimiter();
+        for (var i = 0; i < 5; i++) Assert.False(await limiter.AcquireAsync(CancellationToken.None));
+        var sixth = limiter.AcquireAsync(CancellationToken.None);
+        Assert.False(sixth.IsCompleted);
+        limiter.OnPacerSlotWasted();
+        Assert.True(await sixth);
+        Assert.Equal(6, limiter.Limit);
+        Assert.Equal(6, limiter.InFlight);
+    }
+
+    [Fact]
+    public async Task A_429_drops_the_limit_below_what_was_in_flight_and_probing_above_it_waits_longer_each_time()
+    {
+        var limiter = new ConcurrencyLimiter();
+        for (var i = 0; i < 5; i++) await limiter.AcquireAsync(CancellationToken.None);
+        Assert.False(limiter.OnThrottled(inFlightWhenSent: 4));
+        Assert.Equal(3, limiter.Limit);
+        for (var i = 0; i < 5; i++) limiter.Release();
+
+        Assert.Equal(32, WastedSlotsUntilTheLimitPasses(limiter, 3));
+        Assert.True(limiter.OnThrottled(inFlightWhenSent: 4), "a refused probe is put down to concurrency");
+        Assert.Equal(3, limiter.Limit);
+        Assert.Equal(64, WastedSlotsUntilTheLimitPasses(limiter, 3));
+    }
+
+    [Fact]
+    public async Task Waiting_for_a_slot_honours_cancellation_and_gives_no_slot_away()
+    {
+        var limiter = new ConcurrencyLimiter();
+        for (var i = 0; i < 5; i++) await limiter.AcquireAsync(CancellationToken.None);
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => limiter.AcquireAsync(cancellation.Token));
+        limiter.Release();
+        Assert.Equal(4, limiter.InFlight);
+        Assert.False(await limiter.AcquireAsync(CancellationToken.None));
+        Assert.Equal(5, limiter.InFlight);
+    }
+
+    [Fact]
+    public void Never_goes_below_one_or_above_sixty_four()
+    {
+        var limiter = new ConcurrencyLimiter();
+        limiter.OnThrottled(inFlightWhenSent: 1);
+        Assert.Equal(1, limiter.Limit);
+        var grower = new ConcurrencyLimiter();
+        for (var i = 0; i < 500; i++) grower.OnPacerSlotWasted();
+        Assert.Equal(64, grower.Limit);
+    }
+
+    /// <summary>
+    /// The requester against a fake API that answers only when the test says, with a fake clock for the pace: while
+    /// answers take long enough for the pacer to sit idle, in flight grows; 429s past the API's own concurrency
+    /// limit bring it back under that limit, and every request still ends cancelled.
+    /// </summary>
+    [Fact]
+    public async Task In_flight_grows_when_latency_rises_and_falls_back_after_429s()
+    {
+        var api = new HeldApi(concurrencyLimit: 8);
+        var clock = new FakeClock();
+        var limiter = new ConcurrencyLimiter();
+        var requester = new JobRequester(
+            new PixelcutHttp(new Uri("https://api.example.test"), ApiKey.FromPlainText("sk_test"), new HttpMessageInvoker(api), "test", false),
+            new RetryPolicy(5, () => 0), new RequestPacer(100, clock), limiter, clock, TimeSpan.FromSeconds(30));
+
+        // Answers that come at once: nothing waits for a slot, so nothing grows.
+        api.AnswerAtOnce = true;
+        for (var i = 0; i < 20; i++) await requester.SendAsync(HttpMethod.Post, $"quick-{i}", $"v1/try-on/job/quick-{i}/cancel", null, CancellationToken.None);
+        Assert.Equal(5, limiter.Limit);
+
+        // Answers that take 100 ms, ten times the pacer's spacing: each answer frees a slot for a request that has
+        // waited while the pacer sat idle, so in flight grows until the API answers 429 past its limit of 8.
+        api.AnswerAtOnce = false;
+        var sends = Enumerable.Range(0, 40)
+            .Select(i => requester.SendAsync(HttpMethod.Post, $"slow-{i}", $"v1/try-on/job/slow-{i}/cancel", null, CancellationToken.None)).ToList();
+        await api.Settle();
+        Assert.Equal(5, api.Held);
+        for (var round = 0; round < 30 && api.Answered429 == 0; round++)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(100));
+            api.AnswerOldest();
+            await api.Settle();
+        }
+        Assert.Equal(8, api.PeakHeld);
+        Assert.True(api.Answered429 > 0, "the limit grew past what the API allows");
+        Assert.InRange(limiter.Limit, 1, 8);
+
+        api.AnswerAtOnce = true;
+        api.AnswerAll();
+        var results = await Task.WhenAll(sends);
+        Assert.All(results, result => Assert.NotNull(result.Value));
+        Assert.InRange(limiter.Limit, 1, 8);
+        Assert.Equal(0, limiter.InFlight);
+    }
+
+    private static int WastedSlotsUntilTheLimitPasses(ConcurrencyLimiter limiter, int limit)
+    {
+        for (var wasted = 1; wasted <= 1000; wasted++)
+        {
+            limiter.OnPacerSlotWasted();
+            if (limiter.Limit > limit) return wasted;
+        }
+        return -1;
+    }
+
+    /// <summary>An API that holds each request until told to answer, and answers 429 to one past its concurrency limit.</summary>
+    private sealed class HeldApi(int concurrencyLimit) : HttpMessageHandler
+    {
+        private readonly object _gate = new();
+        private readonly Queue<TaskCompletionSource<bool>> _held = new();
+        private int _changes;
+        public bool AnswerAtOnce { get; set; }
+        public int PeakHeld { get; private set; }
+        public int Answered429 { get; private set; }
+        public int Held { get { lock (_gate) return _held.Count; } }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            TaskCompletionSource<bool> hold;
+            lock (_gate)
+            {
+                _changes++;
+                if (AnswerAtOnce) return Cancelled();
+                if (_held.Count >= concurrencyLimit)
+                {
+                    Answered429++;
+                    return new HttpResponseMessage((HttpStatusCode)429) { Content = new StringContent("""{"error":"Too much concurrency","error_code":"rate_limit_exceeded"}""") };
+                }
+                hold = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _held.Enqueue(hold);
+                PeakHeld = Math.Max(PeakHeld, _held.Count);
+            }
+            await hold.Task;
+            return Cancelled();
+        }
+
+        public void AnswerOldest()
+        {
+            lock (_gate) if (_held.Count > 0) _held.Dequeue().SetResult(true);
+        }
+
+        public void AnswerAll()
+        {
+            lock (_gate) while (_held.Count > 0) _held.Dequeue().SetResult(true);
+        }
+
+        /// <summary>Waits until no new request has arrived for a while, so the requester has done all it will.</summary>
+        public async Task Settle()
+        {
+            int seen;
+            do
+            {
+                lock (_gate) seen = _changes;
+                await Task.Delay(50);
+            }
+            while (seen != Volatile.Read(ref _changes));
+        }
+
+        private static HttpResponseMessage Cancelled() => new(HttpStatusCode.OK) { Content = new StringContent("""{"message":"Job cancelled"}""") };
+    }
+}
