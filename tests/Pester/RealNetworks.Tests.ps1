@@ -251,7 +251,7 @@ try { 'a', 'b' | Stop-PixelcutTryOnJob -ThrottleLimit 1 } catch { "$($_.FullyQua
             Add-SandboxJob $sandbox -Id a1, a2, a3
             Add-SandboxJob $sandbox -Id s1 -Fault 'slow:20000'
             $warnings = $null
-            try { 'fin', 's1', 'a1', 'a2', 'a3' | Stop-PixelcutTryOnJob -ThrottleLimit 5 -ErrorAction Stop -WarningVariable warnings -WarningAction SilentlyContinue }
+            try { 'fin', 's1', 'a1', 'a2', 'a3' | Stop-PixelcutTryOnJob -ApiKey (New-FreshKey $sandbox) -ErrorAction Stop -WarningVariable warnings -WarningAction SilentlyContinue }
             catch { $stopped = $_ }
             Get-ErrorId $stopped | Should -Be 'JobFinished'
             $warnings.Count | Should -Be 1
@@ -265,7 +265,7 @@ try { 'a', 'b' | Stop-PixelcutTryOnJob -ThrottleLimit 1 } catch { "$($_.FullyQua
             Set-SandboxSetting $sandbox -LatencyMs 300
             $warnings = $null
             $stopped = $null
-            try { 'a1', 'walled', 's1', 's2' | Stop-PixelcutTryOnJob -ThrottleLimit 4 -MaxRetryCount 0 -WarningVariable warnings -WarningAction SilentlyContinue }
+            try { 'a1', 'walled', 's1', 's2' | Stop-PixelcutTryOnJob -ApiKey (New-FreshKey $sandbox) -MaxRetryCount 0 -WarningVariable warnings -WarningAction SilentlyContinue }
             catch { $stopped = $_ }
             Get-ErrorId $stopped | Should -Be 'AccessDenied'
             $warnings.Count | Should -Be 1

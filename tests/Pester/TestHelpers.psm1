@@ -65,4 +65,9 @@ function Get-ErrorId($Record) { $Record.FullyQualifiedErrorId.Split(',')[0] }
 
 function ConvertTo-SecureKey([string] $Key) { ConvertTo-SecureString -String $Key -AsPlainText -Force }
 
-Export-ModuleMember -Function Get-BuiltModulePath, Invoke-ChildPwsh, Enter-SandboxSession, Get-SandboxEnvironment, Exit-SandboxSession, Get-ErrorId, ConvertTo-SecureKey
+function New-FreshKey($Sandbox) {
+    <# A key the stand-in accepts whose pace and concurrency, kept per key per process, have learned nothing from earlier tests. #>
+    ConvertTo-SecureKey "$($Sandbox.ValidApiKey)-$([guid]::NewGuid().ToString('n'))"
+}
+
+Export-ModuleMember -Function Get-BuiltModulePath, Invoke-ChildPwsh, Enter-SandboxSession, Get-SandboxEnvironment, Exit-SandboxSession, Get-ErrorId, ConvertTo-SecureKey, New-FreshKey

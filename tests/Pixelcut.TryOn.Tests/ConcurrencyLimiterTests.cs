@@ -7,7 +7,7 @@ public class ConcurrencyLimiterTests
     [Fact]
     public async Task Starts_at_five_and_grows_by_one_per_wasted_pacer_slot_until_the_first_429()
     {
-        var limiter = new ConcurrencyLimiter();
+        var limiter = new ConcurrencyLimiter(new FakeClock());
         for (var i = 0; i < 5; i++) Assert.False(await limiter.AcquireAsync(CancellationToken.None));
         var sixth = limiter.AcquireAsync(CancellationToken.None);
         Assert.False(sixth.IsCompleted);
@@ -20,7 +20,7 @@ public class ConcurrencyLimiterTests
     [Fact]
     public async Task A_429_drops_the_limit_below_what_was_in_flight_and_probing_above_it_waits_longer_each_time()
     {
-        var limiter = new ConcurrencyLimiter();
+        var limiter = new ConcurrencyLimiter(new FakeClock());
         for (var i = 0; i < 5; i++) await limiter.AcquireAsync(CancellationToken.None);
         Assert.False(limiter.OnThrottled(inFlightWhenSent: 4));
         Assert.Equal(3, limiter.Limit);
@@ -33,9 +33,25 @@ public class ConcurrencyLimiterTests
     }
 
     [Fact]
+    public async Task A_ceiling_is_forgotten_a_minute_after_the_last_429()
+    {
+        var clock = new FakeClock();
+        var limiter = new ConcurrencyLimiter(clock);
+        for (var i = 0; i < 5; i++) await limiter.AcquireAsync(CancellationToken.None);
+        limiter.OnThrottled(inFlightWhenSent: 4);
+        for (var i = 0; i < 5; i++) limiter.Release();
+        limiter.OnPacerSlotWasted();
+        Assert.Equal(3, limiter.Limit);
+
+        clock.Advance(ConcurrencyLimiter.CeilingLifetime + TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 10; i++) limiter.OnPacerSlotWasted();
+        Assert.True(limiter.Limit > 4, $"the limit grew again to {limiter.Limit}");
+    }
+
+    [Fact]
     public async Task Waiting_for_a_slot_honours_cancellation_and_gives_no_slot_away()
     {
-        var limiter = new ConcurrencyLimiter();
+        var limiter = new ConcurrencyLimiter(new FakeClock());
         for (var i = 0; i < 5; i++) await limiter.AcquireAsync(CancellationToken.None);
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => limiter.AcquireAsync(cancellation.Token));
@@ -48,10 +64,10 @@ public class ConcurrencyLimiterTests
     [Fact]
     public void Never_goes_below_one_or_above_sixty_four()
     {
-        var limiter = new ConcurrencyLimiter();
+        var limiter = new ConcurrencyLimiter(new FakeClock());
         limiter.OnThrottled(inFlightWhenSent: 1);
         Assert.Equal(1, limiter.Limit);
-        var grower = new ConcurrencyLimiter();
+        var grower = new ConcurrencyLimiter(new FakeClock());
         for (var i = 0; i < 500; i++) grower.OnPacerSlotWasted();
         Assert.Equal(64, grower.Limit);
     }
@@ -66,7 +82,7 @@ public class ConcurrencyLimiterTests
     {
         var api = new HeldApi(concurrencyLimit: 8);
         var clock = new FakeClock();
-        var limiter = new ConcurrencyLimiter();
+        var limiter = new ConcurrencyLimiter(clock);
         var requester = new JobRequester(
             new PixelcutHttp(new Uri("https://api.example.test"), ApiKey.FromPlainText("sk_test"), new HttpMessageInvoker(api), "test", false),
             new RetryPolicy(5, () => 0), new RequestPacer(100, clock), limiter, clock, TimeSpan.FromSeconds(30));

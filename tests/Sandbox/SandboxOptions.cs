@@ -10,6 +10,12 @@ public sealed class SandboxOptions
     public string ApiKey { get; set; } = DefaultApiKey;
     public string NoCreditsKey { get; set; } = DefaultNoCreditsKey;
 
+    /// <summary>
+    /// The valid key, and any key that extends it with "-" and a suffix: the same account seen through another key,
+    /// so a test can start with a client whose pacing and concurrency have learned nothing yet.
+    /// </summary>
+    public bool Accepts(string key) => key == ApiKey || key.StartsWith(ApiKey + "-", StringComparison.Ordinal);
+
     /// <summary>Added to every API answer.</summary>
     public int LatencyMs { get; set; }
 

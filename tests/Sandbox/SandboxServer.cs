@@ -86,7 +86,7 @@ public sealed class SandboxServer : IAsyncDisposable
     {
         var rawTarget = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
         var route = ApiRoute.Parse(context.Request.Method, rawTarget);
-        var keyAccepted = context.Request.Headers["X-API-KEY"] == state.Options.ApiKey;
+        var keyAccepted = state.Options.Accepts(context.Request.Headers["X-API-KEY"].ToString());
         var hadCookie = context.Request.Headers.ContainsKey("Cookie");
         // CONNECT asks a proxy for a tunnel to an https API; absolute-form targets are plain http sent through it.
         var tunnel = HttpMethods.IsConnect(context.Request.Method);
@@ -140,7 +140,7 @@ public sealed class SandboxServer : IAsyncDisposable
         var key = context.Request.Headers["X-API-KEY"].ToString();
         if (key == state.Options.NoCreditsKey)
             return await Error(context, 403, "Insufficient API credits", "insufficient_api_credits");
-        if (key != state.Options.ApiKey)
+        if (!state.Options.Accepts(key))
             return await Error(context, 401, "API Token not found", "invalid_auth_token");
         if (!state.TryTakeRateToken())
             return await Error(context, 429, "Too many requests", "rate_limit_exceeded");

@@ -26,10 +26,15 @@ namespace Pixelcut.TryOn.Resilience
         public const int InitialLimit = 5;
         private const int FirstProbeAfter = 32;
 
+        /// <summary>How long a ceiling holds without another 429: an API's limits change, and a long session should not stay held by an old one.</summary>
+        public static readonly TimeSpan CeilingLifetime = TimeSpan.FromMinutes(1);
+
         private static readonly ConcurrentDictionary<string, ConcurrencyLimiter> LimitersByKey =
             new ConcurrentDictionary<string, ConcurrencyLimiter>();
 
         private readonly object _gate = new object();
+        private readonly IClock _clock;
+        private TimeSpan _lastThrottled;
         private readonly Queue<TaskCompletionSource<bool>> _waiting = new Queue<TaskCompletionSource<bool>>();
         private double _limit = InitialLimit;
         private int _inFlight;
@@ -42,7 +47,10 @@ namespace Pixelcut.TryOn.Resilience
         private bool _probing;
 
         /// <summary>The process-wide limiter of one key.</summary>
-        public static ConcurrencyLimiter ForKey(string keyFingerprint) => LimitersByKey.GetOrAdd(keyFingerprint, _ => new ConcurrencyLimiter());
+        public static ConcurrencyLimiter ForKey(string keyFingerprint) =>
+            LimitersByKey.GetOrAdd(keyFingerprint, _ => new ConcurrencyLimiter(SystemClock.Instance));
+
+        public ConcurrencyLimiter(IClock clock) => _clock = clock;
 
         public int Limit
         {
@@ -112,6 +120,7 @@ namespace Pixelcut.TryOn.Resilience
                 if (probeRefused) _probeAfter *= 2;
                 _probing = false;
                 _throttledOnce = true;
+                _lastThrottled = _clock.Now;
                 _ceiling = Math.Max(MinLimit, Math.Min(_ceiling, inFlightWhenSent - 1));
                 _wastedAtCeiling = 0;
                 _limit = Math.Min(_limit, _ceiling);
@@ -121,6 +130,12 @@ namespace Pixelcut.TryOn.Resilience
 
         private void GrowOnWastedSlot()
         {
+            if (_ceiling < MaxLimit && _clock.Now - _lastThrottled > CeilingLifetime)
+            {
+                _ceiling = MaxLimit;
+                _probeAfter = FirstProbeAfter;
+                _probing = false;
+            }
             if (_limit >= _ceiling)
             {
                 if (_ceiling >= MaxLimit || ++_wastedAtCeiling < _probeAfter) return;
