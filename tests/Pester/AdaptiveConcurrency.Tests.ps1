@@ -46,21 +46,10 @@ Describe 'Requests in flight follow the API' {
         Set-SandboxSetting $sandbox -LatencyMs 50 -ConcurrencyLimit 3
         $ids = 1..300 | ForEach-Object { 'limited-{0:d3}' -f $_ }
         Add-SandboxJob $sandbox -Id $ids
-        $shell = [powershell]::Create()
-        $null = $shell.AddScript("Import-Module '$(Get-BuiltModulePath)'`n`$input | Stop-PixelcutTryOnJob -PassThru")
-        $inputList = [System.Management.Automation.PSDataCollection[object]]::new()
-        foreach ($id in $ids) { $inputList.Add($id) }
-        $inputList.Complete()
-        try {
-            $env:PIXELCUT_REQUESTS_PER_SECOND = '100'
-            $output = $shell.Invoke($inputList)
-        }
-        finally { $env:PIXELCUT_REQUESTS_PER_SECOND = '1000' }
-        $errors = @($shell.Streams.Error)
-        $shell.Dispose()
+        $run = Invoke-ModulePipeline '$input | Stop-PixelcutTryOnJob -PassThru' -InputObject $ids -RequestsPerSecond 100
 
-        $errors | Should -BeNullOrEmpty
-        @($output | ForEach-Object JobId) | Should -Be $ids
+        $run.Errors | Should -BeNullOrEmpty
+        @($run.Output | ForEach-Object JobId) | Should -Be $ids
         $jobs = Get-SandboxJob $sandbox
         @($jobs | Where-Object cancelCount -EQ 1).Count | Should -Be 300
         @($jobs | Where-Object cancelCount -GT 1) | Should -BeNullOrEmpty

@@ -158,18 +158,10 @@ Describe 'Stop-PixelcutTryOnJob in bulk: retries, pacing, order, Ctrl+C' {
             }
             Set-SandboxSetting $sandbox -RateLimit 200
 
-            $shell = New-ModulePowerShell '$input | Stop-PixelcutTryOnJob -PassThru'
-            $inputList = [System.Management.Automation.PSDataCollection[object]]::new()
-            foreach ($id in $ids) { $inputList.Add($id) }
-            $inputList.Complete()
-            try {
-                $env:PIXELCUT_REQUESTS_PER_SECOND = '200'
-                $output = $shell.Invoke($inputList)
-            }
-            finally { $env:PIXELCUT_REQUESTS_PER_SECOND = '1000' }
-            $errors = @($shell.Streams.Error)
-            $progress = @($shell.Streams.Progress)
-            $shell.Dispose()
+            $run = Invoke-ModulePipeline '$input | Stop-PixelcutTryOnJob -PassThru' -InputObject $ids -RequestsPerSecond 200
+            $output = $run.Output
+            $errors = $run.Errors
+            $progress = $run.Progress
 
             $cancelled = @($output | ForEach-Object JobId)
             $failedIds = @($errors | ForEach-Object TargetObject)

@@ -39,6 +39,29 @@ function Invoke-ChildPwsh {
     [pscustomobject]@{ Output = $stdout + $stderr.Result; ExitCode = $process.ExitCode }
 }
 
+function Invoke-ModulePipeline {
+    <#
+    Runs a script in a new runspace of this process with the built module imported, feeding -InputObject to it as
+    $input, at the pace PIXELCUT_REQUESTS_PER_SECOND = -RequestsPerSecond; returns its Output, Errors and Progress.
+    #>
+    param([Parameter(Mandatory)] [string] $Script, [Parameter(Mandatory)] [object[]] $InputObject, [string] $RequestsPerSecond = '1000')
+    $shell = [powershell]::Create()
+    $null = $shell.AddScript("Import-Module '$script:ModulePath'`n$Script")
+    $inputList = [System.Management.Automation.PSDataCollection[object]]::new()
+    foreach ($item in $InputObject) { $inputList.Add($item) }
+    $inputList.Complete()
+    $pace = $env:PIXELCUT_REQUESTS_PER_SECOND
+    try {
+        $env:PIXELCUT_REQUESTS_PER_SECOND = $RequestsPerSecond
+        $output = $shell.Invoke($inputList)
+        [pscustomobject]@{ Output = $output; Errors = @($shell.Streams.Error); Progress = @($shell.Streams.Progress) }
+    }
+    finally {
+        $env:PIXELCUT_REQUESTS_PER_SECOND = $pace
+        $shell.Dispose()
+    }
+}
+
 function Enter-SandboxSession {
     <#
     Starts the stand-in API, imports it and the built module into the caller's session, and points the
@@ -70,4 +93,4 @@ function New-FreshKey($Sandbox) {
     ConvertTo-SecureKey "$($Sandbox.ValidApiKey)-$([guid]::NewGuid().ToString('n'))"
 }
 
-Export-ModuleMember -Function Get-BuiltModulePath, Invoke-ChildPwsh, Enter-SandboxSession, Get-SandboxEnvironment, Exit-SandboxSession, Get-ErrorId, ConvertTo-SecureKey, New-FreshKey
+Export-ModuleMember -Function Get-BuiltModulePath, Invoke-ChildPwsh, Invoke-ModulePipeline, Enter-SandboxSession, Get-SandboxEnvironment, Exit-SandboxSession, Get-ErrorId, ConvertTo-SecureKey, New-FreshKey
