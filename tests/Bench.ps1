@@ -64,7 +64,8 @@ try {
     $results = foreach ($scenario in $scenarios) {
         Measure-Approach $scenario 'Stop-PixelcutTryOnJob (defaults)' {
             param($ids)
-            $ids | Stop-PixelcutTryOnJob -ErrorAction SilentlyContinue
+            # A key of its own per scenario, so the module starts as a new user's would, not from what the last scenario taught it.
+            $ids | Stop-PixelcutTryOnJob -ApiKey (New-FreshKey $sandbox) -ErrorAction SilentlyContinue
         }
         Measure-Approach $scenario 'ForEach-Object -Parallel 8 + Invoke-RestMethod' {
             param($ids)

@@ -4,7 +4,7 @@ namespace Pixelcut.TryOn.Tests;
 
 public class ConcurrencyLimiterTests
 {
-    [Fact]
+    [Fact(Timeout = 20000)]
     public async Task Starts_at_five_and_grows_by_one_per_wasted_pacer_slot_until_the_first_429()
     {
         var limiter = new ConcurrencyLimiter(new FakeClock());
@@ -17,7 +17,7 @@ public class ConcurrencyLimiterTests
         Assert.Equal(6, limiter.InFlight);
     }
 
-    [Fact]
+    [Fact(Timeout = 20000)]
     public async Task A_429_drops_the_limit_below_what_was_in_flight_and_probing_above_it_waits_longer_each_time()
     {
         var limiter = new ConcurrencyLimiter(new FakeClock());
@@ -32,7 +32,7 @@ public class ConcurrencyLimiterTests
         Assert.Equal(64, WastedSlotsUntilTheLimitPasses(limiter, 3));
     }
 
-    [Fact]
+    [Fact(Timeout = 20000)]
     public async Task A_ceiling_is_forgotten_a_minute_after_the_last_429()
     {
         var clock = new FakeClock();
@@ -48,7 +48,7 @@ public class ConcurrencyLimiterTests
         Assert.True(limiter.Limit > 4, $"the limit grew again to {limiter.Limit}");
     }
 
-    [Fact]
+    [Fact(Timeout = 20000)]
     public async Task Waiting_for_a_slot_honours_cancellation_and_gives_no_slot_away()
     {
         var limiter = new ConcurrencyLimiter(new FakeClock());
@@ -62,10 +62,30 @@ public class ConcurrencyLimiterTests
     }
 
     [Fact]
+    public void A_429_to_a_request_sent_with_few_others_out_is_left_to_the_pacer()
+    {
+        var limiter = new ConcurrencyLimiter(new FakeClock());
+        Assert.False(limiter.OnThrottled(inFlightWhenSent: 1));
+        Assert.False(limiter.OnThrottled(inFlightWhenSent: 2));
+        Assert.Equal(5, limiter.Limit);
+    }
+
+    [Fact(Timeout = 20000)]
+    public async Task A_limit_the_user_set_neither_grows_nor_shrinks()
+    {
+        var limiter = ConcurrencyLimiter.Fixed(3);
+        for (var i = 0; i < 3; i++) await limiter.AcquireAsync(CancellationToken.None);
+        for (var i = 0; i < 100; i++) limiter.OnPacerSlotWasted();
+        Assert.False(limiter.OnThrottled(inFlightWhenSent: 3));
+        Assert.Equal(3, limiter.Limit);
+        Assert.False(limiter.AcquireAsync(CancellationToken.None).IsCompleted);
+    }
+
+    [Fact]
     public void Never_goes_below_one_or_above_sixty_four()
     {
         var limiter = new ConcurrencyLimiter(new FakeClock());
-        limiter.OnThrottled(inFlightWhenSent: 1);
+        for (var inFlight = 5; inFlight >= 1; inFlight--) limiter.OnThrottled(inFlight);
         Assert.Equal(1, limiter.Limit);
         var grower = new ConcurrencyLimiter(new FakeClock());
         for (var i = 0; i < 500; i++) grower.OnPacerSlotWasted();
@@ -77,7 +97,7 @@ public class ConcurrencyLimiterTests
     /// answers take long enough for the pacer to sit idle, in flight grows; 429s past the API's own concurrency
     /// limit bring it back under that limit, and every request still ends cancelled.
     /// </summary>
-    [Fact]
+    [Fact(Timeout = 20000)]
     public async Task In_flight_grows_when_latency_rises_and_falls_back_after_429s()
     {
         var api = new HeldApi(concurrencyLimit: 8);

@@ -130,8 +130,10 @@ public sealed class SandboxServer : IAsyncDisposable
         if (state.Options.SetCookies)
             context.Response.Headers.SetCookie = $"pixelcut_session={Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}; Path=/";
         var aborted = context.RequestAborted;
-        // An account may also be limited in requests in flight, as the API's 429 text ("too much concurrency") suggests:
-        // a request is in flight from its arrival, and one too many is turned away at once.
+        // The account's limits are kept at the door, as a gateway does: the rate by when a request arrives, and the
+        // requests in flight (the API's 429 text, "too much concurrency", suggests it has such a limit) from then on.
+        if (!state.TryTakeRateToken())
+            return await Error(context, 429, "Too many requests", "rate_limit_exceeded");
         using var inFlight = state.EnterFlight();
         if (inFlight.OverLimit)
             return await Error(context, 429, "Too much concurrency", "rate_limit_exceeded");
@@ -142,8 +144,6 @@ public sealed class SandboxServer : IAsyncDisposable
             return await Error(context, 403, "Insufficient API credits", "insufficient_api_credits");
         if (!state.Options.Accepts(key))
             return await Error(context, 401, "API Token not found", "invalid_auth_token");
-        if (!state.TryTakeRateToken())
-            return await Error(context, 429, "Too many requests", "rate_limit_exceeded");
 
         if (route.Kind == ApiRouteKind.Unknown)
             return await Error(context, 404, "No such route", "route_not_found");

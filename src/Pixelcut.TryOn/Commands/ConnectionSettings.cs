@@ -65,15 +65,17 @@ namespace Pixelcut.TryOn.Commands
         }
 
         /// <summary>The requester every command sends through: paced per key across the process, one client per proxy setting.</summary>
+        /// <param name="throttleLimit">A hard cap the user set; null to let requests in flight adapt, shared by the key's commands.</param>
         public static JobRequester CreateRequester(Cmdlet cmdlet, CommandOutput output, ApiKey key, Uri baseUri, ProxySetting proxy,
-            string userAgent, int maxRetryCount, int timeoutSec)
+            string userAgent, int maxRetryCount, int timeoutSec, int? throttleLimit = null)
         {
             var rate = ResolveRequestsPerSecond(cmdlet);
             output.Debug($"Base URI {baseUri}; proxy {Describe(proxy)}; {rate.ToString(CultureInfo.InvariantCulture)} requests/s; " +
                 $"{maxRetryCount} retries; {timeoutSec} s per attempt; User-Agent {userAgent}.");
             var http = new PixelcutHttp(baseUri, key, HttpClients.For(proxy), userAgent, output.ShowsDebug);
             return new JobRequester(http, new RetryPolicy(maxRetryCount, NextJitter), RequestPacer.ForKey(key.Fingerprint, rate),
-                ConcurrencyLimiter.ForKey(key.Fingerprint), SystemClock.Instance, TimeSpan.FromSeconds(timeoutSec));
+                throttleLimit.HasValue ? ConcurrencyLimiter.Fixed(throttleLimit.Value) : ConcurrencyLimiter.ForKey(key.Fingerprint),
+                SystemClock.Instance, TimeSpan.FromSeconds(timeoutSec));
         }
 
         /// <summary>A proxy setting as messages show it, never with its password.</summary>

@@ -200,7 +200,8 @@ namespace Pixelcut.TryOn.Commands
             var (key, keySource) = ConnectionSettings.ResolveApiKey(this, ApiKey, Session);
             var capped = MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit));
             Output.Debug($"API key from {keySource}; " + (capped ? $"at most {ThrottleLimit} in flight." : "requests in flight adapt to the API."));
-            _requester = ConnectionSettings.CreateRequester(this, Output, key, _baseUri, _proxy, UserAgentText(), MaxRetryCount, TimeoutSec);
+            _requester = ConnectionSettings.CreateRequester(this, Output, key, _baseUri, _proxy, UserAgentText(), MaxRetryCount, TimeoutSec,
+                capped ? ThrottleLimit : (int?)null);
             return new OrderedDispatcher<JobResult<TResult>>(ThrottleLimit, _stop.Token);
         }
 

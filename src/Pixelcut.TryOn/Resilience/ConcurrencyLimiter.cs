@@ -12,9 +12,9 @@ namespace Pixelcut.TryOn.Resilience
     /// <para>
     /// The rule, in the spirit of TCP's slow start and AIMD: a request that had to wait for an in-flight slot and
     /// then found the pacer idle shows a pacer slot wasted for want of a free request, so the limit grows by one
-    /// until the API first answers 429, and by 1/limit after that. A 429 sets a ceiling one below the number that
-    /// were out with the API when that request was sent, and the limit drops to it (the pacer slows too, unless the
-    /// 429 answered the limiter's own probe). Once the limit has sat at its ceiling for a while it probes one above,
+    /// until the API first answers 429, and by 1/limit after that. A 429 to a request sent with at least half the
+    /// limit out with the API sets a ceiling one below that number, and the limit drops to it (the pacer slows too,
+    /// unless the 429 answered the limiter's own probe); a 429 with fewer out is left to the pacer. Once the limit has sat at its ceiling for a while it probes one above,
     /// and a probe answered 429 doubles the wait before the next. So in flight settles near rate × latency, or just under
     /// the API's own concurrency limit, and few requests are answered 429.
     /// </para>
@@ -34,6 +34,7 @@ namespace Pixelcut.TryOn.Resilience
 
         private readonly object _gate = new object();
         private readonly IClock _clock;
+        private readonly bool _fixed;
         private TimeSpan _lastThrottled;
         private readonly Queue<TaskCompletionSource<bool>> _waiting = new Queue<TaskCompletionSource<bool>>();
         private double _limit = InitialLimit;
@@ -51,6 +52,16 @@ namespace Pixelcut.TryOn.Resilience
             LimitersByKey.GetOrAdd(keyFingerprint, _ => new ConcurrencyLimiter(SystemClock.Instance));
 
         public ConcurrencyLimiter(IClock clock) => _clock = clock;
+
+        private ConcurrencyLimiter(int fixedLimit)
+        {
+            _clock = SystemClock.Instance;
+            _limit = fixedLimit;
+            _fixed = true;
+        }
+
+        /// <summary>A limit the user set (-ThrottleLimit): it neither learns nor shares, and every 429 is left to the pacer.</summary>
+        public static ConcurrencyLimiter Fixed(int limit) => new ConcurrencyLimiter(limit);
 
         public int Limit
         {
@@ -102,6 +113,15 @@ namespace Pixelcut.TryOn.Resilience
             lock (_gate) ReleaseSlot();
         }
 
+        /// <summary>A request sent with <paramref name="inFlightWhenSent"/> out was answered, not with 429: a probe at that level held.</summary>
+        public void OnAnswered(int inFlightWhenSent)
+        {
+            lock (_gate)
+            {
+                if (_probing && inFlightWhenSent >= _ceiling) _probing = false;
+            }
+        }
+
         /// <summary>A request leaves now; returns how many with this key are out with the API, this one included.</summary>
         public int BeginSend() => Interlocked.Increment(ref _sent);
 
@@ -116,10 +136,14 @@ namespace Pixelcut.TryOn.Resilience
         {
             lock (_gate)
             {
+                if (_fixed) return false;
+                _throttledOnce = true;
+                // A 429 to a request sent with few others out, a lone one above all, is the pace's: no limit on
+                // concurrency would have spared it.
+                if (inFlightWhenSent < Math.Max(2, Math.Ceiling(_limit / 2))) return false;
                 var probeRefused = _probing && inFlightWhenSent >= _ceiling;
                 if (probeRefused) _probeAfter *= 2;
                 _probing = false;
-                _throttledOnce = true;
                 _lastThrottled = _clock.Now;
                 _ceiling = Math.Max(MinLimit, Math.Min(_ceiling, inFlightWhenSent - 1));
                 _wastedAtCeiling = 0;
@@ -130,6 +154,7 @@ namespace Pixelcut.TryOn.Resilience
 
         private void GrowOnWastedSlot()
         {
+            if (_fixed) return;
             if (_ceiling < MaxLimit && _clock.Now - _lastThrottled > CeilingLifetime)
             {
                 _ceiling = MaxLimit;

@@ -9,8 +9,8 @@ using Pixelcut.TryOn.Transport;
 namespace Pixelcut.TryOn.Resilience
 {
     /// <summary>
-    /// Sends one job's request until it succeeds or the retry policy gives up: every attempt waits
-    /// for the key's pacer, then for an in-flight slot of the key's limiter, and every wait takes the
+    /// Sends one job's request until it succeeds or the retry policy gives up: every attempt takes an
+    /// in-flight slot of the key's limiter, then waits for the key's pacer, and every wait takes the
     /// caller's cancellation.
     /// </summary>
     internal sealed class JobRequester
@@ -66,6 +66,7 @@ namespace Pixelcut.TryOn.Resilience
                 if (result.Attempt.Failure == null)
                 {
                     _pacer.OnAccepted();
+                    _limiter.OnAnswered(result.InFlight);
                     return new JobResult<ApiAnswer>(jobId, result.Attempt.Answer, null, trace, mayHaveReachedServer);
                 }
 
