@@ -10,13 +10,14 @@ namespace Pixelcut.TryOn.Resilience
     /// How many requests with one key may be in flight at once, learned from the API. One per key per process,
     /// beside the key's pacer, so commands that share a key share what was learned.
     /// <para>
-    /// The rule, in the spirit of TCP's slow start and AIMD: a request that had to wait for an in-flight slot and
-    /// then found the pacer idle shows a pacer slot wasted for want of a free request, so the limit grows by one
-    /// until the API first answers 429, and by 1/limit after that. A 429 to a request sent with at least half the
-    /// limit out with the API sets a ceiling one below that number, and the limit drops to it (the pacer slows too,
-    /// unless the 429 answered the limiter's own probe); a 429 with fewer out is left to the pacer. Once the limit has sat at its ceiling for a while it probes one above,
-    /// and a probe answered 429 doubles the wait before the next. So in flight settles near rate × latency, or just under
-    /// the API's own concurrency limit, and few requests are answered 429.
+    /// The rule, in the spirit of TCP's slow start and AIMD. A request that had to wait for an in-flight slot
+    /// and then found the pacer idle shows a pacer slot wasted for want of a free request, so the limit grows:
+    /// by one until the API first answers 429, by 1/limit after that. A 429 to a request sent with at least half
+    /// the limit out with the API sets a ceiling one below that number, and the limit drops to it (the pacer
+    /// slows too, unless the 429 refused the limiter's own probe); a 429 with fewer out is left to the pacer.
+    /// Once the limit has sat at its ceiling for a while it probes one above; a refused probe doubles the wait
+    /// before the next, and a ceiling is forgotten a minute after the last 429. So in flight settles near
+    /// rate × latency, or just under the API's own concurrency limit, and few requests are answered 429.
     /// </para>
     /// </summary>
     internal sealed class ConcurrencyLimiter
@@ -35,8 +36,8 @@ namespace Pixelcut.TryOn.Resilience
         private readonly object _gate = new object();
         private readonly IClock _clock;
         private readonly bool _fixed;
-        private TimeSpan _lastThrottled;
         private readonly Queue<TaskCompletionSource<bool>> _waiting = new Queue<TaskCompletionSource<bool>>();
+        private TimeSpan _lastThrottled;
         private double _limit = InitialLimit;
         private int _inFlight;
         // Slots are taken before the pace is waited for; only requests already sent count against the API's limit.
