@@ -21,9 +21,6 @@ namespace Pixelcut.TryOn.Transport
             return ByProxy.GetOrAdd(proxy, setting => new Lazy<HttpMessageInvoker>(() => Create(setting))).Value;
         }
 
-        /// <summary>How many clients the process holds, one per proxy setting seen.</summary>
-        internal static int Count => ByProxy.Count;
-
         // An invoker rather than an HttpClient, so the body is never buffered whole before the size cap applies.
         private static HttpMessageInvoker Create(ProxySetting proxy)
         {
