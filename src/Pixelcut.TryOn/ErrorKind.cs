@@ -20,5 +20,11 @@ namespace Pixelcut.TryOn
         UnexpectedResponse,
         ConnectionFailed,
         RequestTimedOut,
+        WaitTimedOut,
+        JobNotCompleted,
+        ResultExpired,
+        DownloadFailed,
+        UnsafeFileName,
+        FileExists,
     }
 }

@@ -19,12 +19,12 @@ public class ErrorTableTests
     [InlineData(407, "<html>Proxy login</html>", "ProxyAuthenticationRequired", ErrorCategory.AuthenticationError, typeof(PixelcutConnectionException), true)]
     public void Each_answer_maps_to_its_row(int status, string body, string errorId, ErrorCategory category, Type exceptionType, bool terminating)
     {
-        var failure = PixelcutHttp.Interpret("job-1", status, body, null).Failure!;
+        var failure = PixelcutHttp.Interpret("job-1", status, body, null, null, DateTime.UtcNow).Failure!;
         var rule = ErrorTable.For(failure.Kind);
         var exception = ErrorTable.ToException(failure);
 
         Assert.Equal(errorId, failure.Kind.ToString());
-        Assert.Equal(category, rule.Category);
+        Assert.Equal(category, rule.CategoryOf(failure));
         Assert.Equal(terminating, rule.Terminating);
         Assert.Equal(exceptionType, exception.GetType());
         Assert.Equal(errorId, exception.ErrorId);
@@ -36,7 +36,7 @@ public class ErrorTableTests
     [Fact]
     public void The_server_text_and_code_reach_the_message()
     {
-        var failure = PixelcutHttp.Interpret("job-1", 404, """{"error":"Job not found","error_code":"not_found"}""", null).Failure!;
+        var failure = PixelcutHttp.Interpret("job-1", 404, """{"error":"Job not found","error_code":"not_found"}""", null, null, DateTime.UtcNow).Failure!;
         var exception = ErrorTable.ToException(failure);
         Assert.Equal("not_found", exception.ErrorCode);
         Assert.Contains("job-1", exception.Message);
@@ -46,7 +46,7 @@ public class ErrorTableTests
     [Fact]
     public void A_body_that_is_not_json_is_quoted_on_one_line()
     {
-        var failure = PixelcutHttp.Interpret("j", 502, "<html>\r\n<h1>Bad gateway</h1>\n</html>", null).Failure!;
+        var failure = PixelcutHttp.Interpret("j", 502, "<html>\r\n<h1>Bad gateway</h1>\n</html>", null, null, DateTime.UtcNow).Failure!;
         Assert.Equal("'<html>  <h1>Bad gateway</h1> </html>'", failure.Detail);
     }
 

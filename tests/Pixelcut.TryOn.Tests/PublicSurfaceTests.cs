@@ -20,6 +20,7 @@ public class PublicSurfaceTests
             // constructor, internal abstract members).
             "Pixelcut.TryOn.Commands.PixelcutCommand",
             "Pixelcut.TryOn.Commands.PixelcutJobCommand`1",
+            "Pixelcut.TryOn.Commands.PixelcutJobInputCommand",
             "Pixelcut.TryOn.Commands.StopPixelcutTryOnJobCommand",
             "Pixelcut.TryOn.ErrorKind",
             "Pixelcut.TryOn.PixelcutApiException",

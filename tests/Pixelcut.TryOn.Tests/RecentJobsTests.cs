@@ -3,7 +3,7 @@ namespace Pixelcut.TryOn.Tests;
 
 public class RecentJobsTests
 {
-    private static TryOnJob Job(string id, string status = "Pending") => new(id, status, null, null, null);
+    private static TryOnJob Job(string id, string status = "Pending") => new(id, status, null, null, null, DateTime.UtcNow, null);
 
     [Fact]
     public void Lists_matching_ids_newest_first_ignoring_case()

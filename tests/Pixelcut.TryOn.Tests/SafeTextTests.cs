@@ -28,7 +28,7 @@ public class SafeTextTests
     [Fact]
     public void Server_strings_in_an_answer_are_printable_before_anything_reads_them()
     {
-        var attempt = PixelcutHttp.Interpret("j", 409, """{"error":"\u001b[2Jgone\u0007","error_code":"job_\u001bfinished"}""", null);
+        var attempt = PixelcutHttp.Interpret("j", 409, """{"error":"\u001b[2Jgone\u0007","error_code":"job_\u001bfinished"}""", null, null, DateTime.UtcNow);
         Assert.Equal("\\u001b[2Jgone\\u0007", attempt.Failure!.Detail);
         Assert.Equal("job_\\u001bfinished", attempt.Failure.ErrorCode);
         var exception = ErrorTable.ToException(attempt.Failure);

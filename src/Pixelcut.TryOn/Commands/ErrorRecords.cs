@@ -10,7 +10,7 @@ namespace Pixelcut.TryOn.Commands
         {
             var rule = ErrorTable.For(failure.Kind);
             var exception = ErrorTable.ToException(failure);
-            return new ErrorRecord(exception, failure.Kind.ToString(), rule.Category, failure.JobId)
+            return new ErrorRecord(exception, failure.Kind.ToString(), rule.CategoryOf(failure), failure.JobId)
             {
                 ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = rule.RecommendedAction },
             };

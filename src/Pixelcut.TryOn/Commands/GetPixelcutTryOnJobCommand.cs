@@ -14,7 +14,8 @@ namespace Pixelcut.TryOn.Commands
     {
         protected override string Action => "Read Try On job status";
 
-        internal override Task<JobResult<TryOnJob>> RunAsync(JobRequester requester, string jobId, Action sending, CancellationToken cancellation) =>
+        internal override Task<JobResult<TryOnJob>> RunAsync(JobRequester requester, string jobId, TryOnJob? pipedJob, Action sending,
+            CancellationToken cancellation) =>
             JobOperations.GetAsync(requester, jobId, sending, cancellation);
 
         protected override void WriteSuccess(TryOnJob result)

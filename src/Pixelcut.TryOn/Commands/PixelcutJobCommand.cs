@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Management.Automation;
-using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using Pixelcut.TryOn.Errors;
@@ -14,22 +13,19 @@ using Pixelcut.TryOn.Session;
 namespace Pixelcut.TryOn.Commands
 {
     /// <summary>
-    /// What every command that takes job ids shares: binding, key and base URI rules, bounded
-    /// concurrent requests with results in input order, error records, progress and Ctrl+C.
-    /// A command only names its request and how it writes a success.
+    /// A command that sends one piece of work per job: bounded concurrent requests with results in input order,
+    /// progress, and an account of what an early stop leaves unreported. A command only names its work and how it
+    /// writes a success.
     /// </summary>
-    public abstract class PixelcutJobCommand<TResult> : PixelcutCommand, IDisposable where TResult : class
+    public abstract class PixelcutJobCommand<TResult> : PixelcutJobInputCommand where TResult : class
     {
         private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1.5);
         private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
         private const double TolerableThrottledShare = 0.03;
 
-        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private readonly Stopwatch _watch = new Stopwatch();
         private OrderedDispatcher<JobResult<TResult>>? _dispatcher;
         private JobRequester? _requester;
-        private Uri _baseUri = ConnectionSettings.DefaultBaseUri;
-        private ProxySetting _proxy = ProxySetting.System;
         private long _done;
         private long _total;
         private bool _totalKnown = true;
@@ -38,18 +34,8 @@ namespace Pixelcut.TryOn.Commands
         private bool _finished;
         private bool _accountedFor;
 
-        /// <summary>The ids of the jobs; from the pipeline as strings or as objects with a JobId, job_id or Id property.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Id", "job_id")]
-        [AllowEmptyString]
-        [JobIdTransformation]
-        [ArgumentCompleter(typeof(JobIdCompleter))]
-        public string[] JobId { get; set; } = Array.Empty<string>();
-
-        /// <summary>The API key; else the Connect-Pixelcut session's, else PIXELCUT_API_KEY.</summary>
-        [Parameter]
-        [ApiKeyTransformation]
-        public SecureString? ApiKey { get; set; }
+        // Only this module's cmdlets derive from it.
+        private protected PixelcutJobCommand() { }
 
         /// <summary>A hard cap on requests in flight; without it the number adapts to the API (1 to 64, from 5).</summary>
         [Parameter]
@@ -57,21 +43,16 @@ namespace Pixelcut.TryOn.Commands
         public int ThrottleLimit { get; set; } = ConcurrencyLimiter.MaxLimit;
 
         [Parameter]
-        [ValidateRange(0, 20)]
-        public int MaxRetryCount { get; set; } = RetryPolicy.DefaultMaxRetryCount;
-
-        [Parameter]
         [ValidateRange(1, 3600)]
         public int TimeoutSec { get; set; } = ConnectionSettings.DefaultTimeoutSec;
-
-        /// <summary>This runspace's Connect-Pixelcut settings and looked-up jobs, read once per invocation.</summary>
-        private protected PixelcutSession Session { get; private set; } = null!;
 
         /// <summary>What the command does to a job, as ShouldProcess and progress name it.</summary>
         protected abstract string Action { get; }
 
-        /// <summary>Sends the command's request for one job; <paramref name="sending"/> is called as each request goes out.</summary>
-        internal abstract Task<JobResult<TResult>> RunAsync(JobRequester requester, string jobId, Action sending, CancellationToken cancellation);
+        /// <summary>Does the command's work for one job; <paramref name="sending"/> is called as each request to the API goes out.</summary>
+        /// <param name="pipedJob">The job record this id came from, when one was piped in and the command takes such records.</param>
+        internal abstract Task<JobResult<TResult>> RunAsync(JobRequester requester, string jobId, TryOnJob? pipedJob, Action sending,
+            CancellationToken cancellation);
 
         /// <summary>
         /// What a success did to the job on the server ("cancelled"), or null for a command that changes nothing.
@@ -82,11 +63,21 @@ namespace Pixelcut.TryOn.Commands
         /// <summary>Writes one success.</summary>
         protected abstract void WriteSuccess(TResult result);
 
+        /// <summary>The job record piped in with this id, for a command that uses what it already says; null by default.</summary>
+        private protected virtual TryOnJob? PipedJob(string jobId) => null;
+
+        /// <summary>A command's own reason not to do its work for a job, checked before ShouldProcess; null to go on.</summary>
+        private protected virtual Failure? Refuse(string jobId) => null;
+
+        /// <summary>Asks ShouldProcess about one job; a command that acts on something other than the job names that.</summary>
+        private protected virtual bool ShouldProcessJob(string jobId) => ShouldProcess(jobId, Action);
+
+        /// <summary>More to say in the progress line, such as bytes written; null for nothing.</summary>
+        private protected virtual string? ProgressDetail => null;
+
         protected override void BeginProcessing()
         {
-            Session = PixelcutSession.Current;
-            _baseUri = ConnectionSettings.ResolveBaseUri(this, BaseUri ?? Session.BaseUri);
-            _proxy = GivenProxy(Session.Proxy) ?? Session.Proxy ?? ProxySetting.System;
+            base.BeginProcessing();
             _totalKnown = !MyInvocation.ExpectingInput;
             _watch.Start();
         }
@@ -95,14 +86,17 @@ namespace Pixelcut.TryOn.Commands
 
         protected override void EndProcessing() => StopOnCancellation(Finish);
 
-        protected override void StopProcessing() => _stop.Cancel();
-
-        public void Dispose()
+        // Leaving early (Ctrl+C, a terminating error, -ErrorAction Stop, a failure further down the pipeline) must not
+        // leave unsaid what the server may have done.
+        private protected override void OnDisposing()
         {
-            // Leaving early (Ctrl+C, a terminating error, -ErrorAction Stop, a failure further down the
-            // pipeline) must not leave requests running, nor leave unsaid what the server may have done.
-            _stop.Cancel();
             if (!_finished) AccountForUnreported(viaHost: true);
+        }
+
+        private protected override void OnEndingEarly()
+        {
+            StopRequested.Cancel();
+            AccountForUnreported(viaHost: false);
         }
 
         private void ProcessJobIds()
@@ -110,19 +104,13 @@ namespace Pixelcut.TryOn.Commands
             if (_totalKnown) _total += JobId.Length;
             foreach (var jobId in JobId)
             {
-                var refusal = JobIdRefusal.Read(jobId);
+                var refusal = RefusalOf(jobId) ?? Refuse(jobId);
                 if (refusal != null)
                 {
                     WriteInOrder(refusal);
                     continue;
                 }
-                var problem = JobPath.Problem(jobId);
-                if (problem != null)
-                {
-                    WriteInOrder(new Failure(ErrorKind.InvalidJobId, jobId, detail: problem));
-                    continue;
-                }
-                if (!ShouldProcess(jobId, Action)) continue;
+                if (!ShouldProcessJob(jobId)) continue;
                 Dispatch(jobId);
             }
         }
@@ -154,23 +142,12 @@ namespace Pixelcut.TryOn.Commands
             }
         }
 
-        private void StopOnCancellation(Action work)
-        {
-            try
-            {
-                work();
-            }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
-        }
-
         private void Dispatch(string jobId)
         {
             var dispatcher = _dispatcher ??= Start();
             var requester = _requester!;
-            Enqueue(dispatcher, jobId, (sending, cancellation) => RunAsync(requester, jobId, sending, cancellation));
+            var pipedJob = PipedJob(jobId);
+            Enqueue(dispatcher, jobId, (sending, cancellation) => RunAsync(requester, jobId, pipedJob, sending, cancellation));
         }
 
         /// <summary>A failure found before sending, kept in input order behind the requests still running.</summary>
@@ -197,12 +174,9 @@ namespace Pixelcut.TryOn.Commands
         /// <summary>Set up on the first job that is really sent, so -WhatIf and bad ids need no key.</summary>
         private OrderedDispatcher<JobResult<TResult>> Start()
         {
-            var (key, keySource) = ConnectionSettings.ResolveApiKey(this, ApiKey, Session);
             var capped = MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit));
-            Output.Debug($"API key from {keySource}; " + (capped ? $"at most {ThrottleLimit} in flight." : "requests in flight adapt to the API."));
-            _requester = ConnectionSettings.CreateRequester(this, Output, key, _baseUri, _proxy, UserAgentText(), MaxRetryCount, TimeoutSec,
-                capped ? ThrottleLimit : (int?)null);
-            return new OrderedDispatcher<JobResult<TResult>>(ThrottleLimit, _stop.Token);
+            _requester = CreateRequester(TimeoutSec, capped ? ThrottleLimit : (int?)null);
+            return new OrderedDispatcher<JobResult<TResult>>(ThrottleLimit, StopRequested.Token);
         }
 
         private void WriteResult(JobResult<TResult> result)
@@ -212,30 +186,6 @@ namespace Pixelcut.TryOn.Commands
             if (result.Value != null) WriteSuccess(result.Value);
             else if (result.Failure != null) WriteFailure(result.Failure);
             UpdateProgress();
-        }
-
-        private void WriteFailure(Failure failure)
-        {
-            var record = ErrorRecords.For(failure);
-            if (ErrorTable.For(failure.Kind).Terminating)
-            {
-                _stop.Cancel();
-                AccountForUnreported(viaHost: false);
-                ThrowTerminatingError(record);
-            }
-            // Under -ErrorAction Stop this error ends the command, and once WriteError returns the pipeline is
-            // stopping and the warning stream is closed: account for the rest of the window first.
-            if (ErrorActionIsStop()) AccountForUnreported(viaHost: false);
-            WriteError(record);
-        }
-
-        private bool ErrorActionIsStop()
-        {
-            var preference = MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var bound) ? bound : GetVariableValue("ErrorActionPreference");
-            if (preference is PSObject wrapped) preference = wrapped.BaseObject;
-            return preference is ActionPreference value
-                ? value == ActionPreference.Stop
-                : Enum.TryParse(Convert.ToString(preference, System.Globalization.CultureInfo.InvariantCulture), true, out value) && value == ActionPreference.Stop;
         }
 
         /// <summary>
@@ -276,6 +226,7 @@ namespace Pixelcut.TryOn.Commands
             _lastProgress = elapsed;
             _progressShown = true;
             var rate = $"{_done / elapsed.TotalSeconds:0.0} jobs and {(_requester?.Statistics.Requests ?? 0) / elapsed.TotalSeconds:0.0} requests per second";
+            if (ProgressDetail is string detail) rate += ", " + detail;
             var record = _totalKnown && _total > 0
                 ? new ProgressRecord(1, Action, $"{_done} of {_total} jobs, {rate}")
                     { PercentComplete = (int)Math.Min(100, 100 * _done / _total) }

@@ -20,7 +20,8 @@ namespace Pixelcut.TryOn.Commands
 
         protected override string? EffectOnJob => "cancelled";
 
-        internal override Task<JobResult<CancelledJob>> RunAsync(JobRequester requester, string jobId, Action sending, CancellationToken cancellation) =>
+        internal override Task<JobResult<CancelledJob>> RunAsync(JobRequester requester, string jobId, TryOnJob? pipedJob, Action sending,
+            CancellationToken cancellation) =>
             JobOperations.CancelAsync(requester, jobId, sending, cancellation);
 
         protected override void WriteSuccess(CancelledJob result)

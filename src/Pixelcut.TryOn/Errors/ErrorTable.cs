@@ -13,16 +13,23 @@ namespace Pixelcut.TryOn.Errors
         internal sealed class Rule
         {
             internal Rule(ErrorCategory category, bool terminating, Func<Failure, string> describe, string recommendedAction,
-                Func<string, Failure, Exception?, PixelcutApiException> create)
+                Func<string, Failure, Exception?, PixelcutApiException> create, Func<Failure, ErrorCategory>? categoryOf = null)
             {
                 Category = category;
+                _categoryOf = categoryOf ?? (_ => category);
                 Terminating = terminating;
                 Describe = describe;
                 RecommendedAction = recommendedAction;
                 Create = create;
             }
 
+            private readonly Func<Failure, ErrorCategory> _categoryOf;
+
+            /// <summary>The category of most failures of this kind.</summary>
             public ErrorCategory Category { get; }
+
+            /// <summary>The category of one failure, for the few kinds whose category depends on what happened.</summary>
+            public ErrorCategory CategoryOf(Failure failure) => _categoryOf(failure);
 
             /// <summary>True when the failure dooms every later job too, so the command stops.</summary>
             public bool Terminating { get; }
@@ -102,6 +109,32 @@ namespace Pixelcut.TryOn.Errors
                 f => $"Pixelcut did not answer in time for job '{Printable(f.JobId)}' after {f.Attempts} attempt(s): {f.Detail}.",
                 "Run the command again for this job, or allow more time with -TimeoutSec.",
                 (m, f, e) => new PixelcutConnectionException(m, f, e)),
+            [ErrorKind.WaitTimedOut] = new Rule(ErrorCategory.OperationTimeout, false,
+                f => $"Job '{Printable(f.JobId)}' was still {f.Detail}.",
+                "Wait again for this job with Wait-PixelcutTryOnJob, with a longer -TimeoutSec (0 waits without a limit), or cancel it with Stop-PixelcutTryOnJob.",
+                (m, f, e) => new PixelcutApiException(m, f, e)),
+            [ErrorKind.JobNotCompleted] = new Rule(ErrorCategory.InvalidOperation, false,
+                f => $"Job '{Printable(f.JobId)}' has no result to save: it {f.Detail}.",
+                "Save only completed jobs: wait for a pending or running job first, as in Get-PixelcutTryOnJob <id> | Wait-PixelcutTryOnJob | Save-PixelcutTryOnResult.",
+                (m, f, e) => new PixelcutApiException(m, f, e)),
+            [ErrorKind.ResultExpired] = new Rule(ErrorCategory.ResourceUnavailable, false,
+                f => $"The result host refused the result of job '{Printable(f.JobId)}' ({f.StatusCode}), even through a fresh link: {f.Detail}.",
+                "Run Save-PixelcutTryOnResult again for this job later; if it keeps failing, the result may be gone: quote the job id to Pixelcut support.",
+                (m, f, e) => new PixelcutApiException(m, f, e)),
+            // Connection trouble when no answer came at all; otherwise the answer or the link itself could not be used.
+            [ErrorKind.DownloadFailed] = new Rule(ErrorCategory.ConnectionError, false,
+                f => $"The result of job '{Printable(f.JobId)}' could not be downloaded after {f.Attempts} attempt(s): {f.Detail}.",
+                "Check access to the result host (proxy, firewall, DNS), then run Save-PixelcutTryOnResult again for this job.",
+                (m, f, e) => new PixelcutApiException(m, f, e),
+                f => f.StatusCode == 0 && f.Cause != null ? ErrorCategory.ConnectionError : ErrorCategory.InvalidResult),
+            [ErrorKind.UnsafeFileName] = new Rule(ErrorCategory.InvalidArgument, false,
+                f => $"Job id '{Printable(f.JobId)}' cannot be used as a file name: {f.Detail}. Nothing was downloaded for it.",
+                "Download this job's ResultUrl yourself to a file name you choose, for example with Invoke-WebRequest -OutFile.",
+                (m, f, e) => new PixelcutConfigurationException(m, f, e)),
+            [ErrorKind.FileExists] = new Rule(ErrorCategory.ResourceExists, false,
+                f => $"The result of job '{Printable(f.JobId)}' was not saved: '{f.Detail}' already exists.",
+                "Add -Force to replace the file, or save into another folder with -Path.",
+                (m, f, e) => new PixelcutApiException(m, f, e)),
         };
 
         public static Rule For(ErrorKind kind) => Rules[kind];

@@ -11,11 +11,15 @@ namespace Pixelcut.TryOn.Operations
         private static readonly string[] KnownStatuses = { "Pending", "Running", "Completed", "Failed" };
 
         /// <summary>Any 2xx to a cancel means the cancel took effect, whatever its body says or lacks.</summary>
-        public static CancelledJob Cancelled(string jobId, ApiAnswer answer)
+        public static CancelledJob Cancelled(string jobId, ApiAnswer answer, int attempts)
         {
             var message = JsonBody.GetString(answer.Json, "message");
-            return new CancelledJob(jobId, string.IsNullOrWhiteSpace(message) ? DefaultCancelMessage : message!);
+            return new CancelledJob(jobId, string.IsNullOrWhiteSpace(message) ? DefaultCancelMessage : message!, answer.ReceivedAt, attempts, answer.RequestId);
         }
+
+        /// <summary>A cancel confirmed by a status read that shows the job cancelled, after the cancel itself was answered 409.</summary>
+        public static CancelledJob ConfirmedCancelled(TryOnJob job, int attempts) =>
+            new CancelledJob(job.JobId, DefaultCancelMessage, job.RetrievedAt, attempts, job.RequestId);
 
         /// <summary>Reads a status answer; the job, or why the answer cannot be this job's status.</summary>
         public static (TryOnJob? Job, string? Problem) Status(string requestedJobId, ApiAnswer answer)
@@ -33,7 +37,9 @@ namespace Pixelcut.TryOn.Operations
                 KnownStatus(status!),
                 JsonBody.GetString(body, "result_url"),
                 JsonBody.GetString(error, "error_code"),
-                JsonBody.GetString(error, "message"));
+                JsonBody.GetString(error, "message"),
+                answer.ReceivedAt,
+                answer.RequestId);
             return (job, null);
         }
 

@@ -26,7 +26,7 @@ namespace Pixelcut.TryOn.Operations
         public static async Task<JobResult<CancelledJob>> CancelAsync(JobRequester requester, string jobId, Action? sending, CancellationToken cancellation)
         {
             var sent = await requester.SendAsync(HttpMethod.Post, jobId, JobPath.For(jobId, "/cancel"), sending, cancellation).ConfigureAwait(false);
-            if (sent.Value != null) return JobResult<CancelledJob>.Succeeded(sent, JobAnswers.Cancelled(jobId, sent.Value));
+            if (sent.Value != null) return JobResult<CancelledJob>.Succeeded(sent, JobAnswers.Cancelled(jobId, sent.Value, sent.Attempts));
             if (sent.Failure!.Kind != ErrorKind.JobFinished) return JobResult<CancelledJob>.Failed(sent, sent.Failure);
 
             // "Already finished" may be our own cancel: the transport resends a request whose connection closed
@@ -35,13 +35,13 @@ namespace Pixelcut.TryOn.Operations
             var job = status.Value;
             if (job?.IsCancelled == true)
             {
-                var confirmed = JobResult<CancelledJob>.Succeeded(sent, new CancelledJob(jobId, JobAnswers.DefaultCancelMessage));
-                return confirmed.WithTrace(status.Trace).WithTrace(new[]
+                var confirmed = JobResult<CancelledJob>.Succeeded(sent, JobAnswers.ConfirmedCancelled(job, sent.Attempts + status.Attempts));
+                return confirmed.Then(status).WithTrace(new[]
                     { TraceLine.Verbose($"Job '{SafeText.Printable(jobId)}' answered 409 but reads as cancelled: the cancel took effect.") });
             }
             var ending = job == null ? "its status could not be read" : JobAnswers.Ending(job);
             var finished = sent.Failure.WithDetail(ending);
-            return JobResult<CancelledJob>.Failed(sent, finished).WithTrace(status.Trace);
+            return JobResult<CancelledJob>.Failed(sent, finished).Then(status);
         }
     }
 }

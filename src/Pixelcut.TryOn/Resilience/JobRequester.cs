@@ -60,14 +60,14 @@ namespace Pixelcut.TryOn.Resilience
                 {
                     var haltedBy = _haltedBy!;
                     var notSent = new Failure(haltedBy.Kind, jobId, haltedBy.StatusCode, haltedBy.ErrorCode, haltedBy.Detail, attempt - 1);
-                    return new JobResult<ApiAnswer>(jobId, null, notSent, trace, mayHaveReachedServer);
+                    return new JobResult<ApiAnswer>(jobId, null, notSent, trace, mayHaveReachedServer, attempt - 1);
                 }
                 mayHaveReachedServer |= result.Attempt.MayHaveReachedServer;
                 if (result.Attempt.Failure == null)
                 {
                     _pacer.OnAccepted();
                     _limiter.OnAnswered(result.InFlight);
-                    return new JobResult<ApiAnswer>(jobId, result.Attempt.Answer, null, trace, mayHaveReachedServer);
+                    return new JobResult<ApiAnswer>(jobId, result.Attempt.Answer, null, trace, mayHaveReachedServer, attempt);
                 }
 
                 var failure = result.Attempt.Failure;
@@ -84,7 +84,7 @@ namespace Pixelcut.TryOn.Resilience
                 if (decision.Delay == null)
                 {
                     if (RetryPolicy.IsRetryable(failure)) trace.Add(TraceLine.Verbose($"Not retrying job '{SafeText.Printable(jobId)}': {decision.Reason}."));
-                    return new JobResult<ApiAnswer>(jobId, null, failure.WithAttempts(attempt), trace, mayHaveReachedServer);
+                    return new JobResult<ApiAnswer>(jobId, null, failure.WithAttempts(attempt), trace, mayHaveReachedServer, attempt);
                 }
 
                 if (throttled) Interlocked.Increment(ref _throttledCount);

@@ -8,8 +8,9 @@ namespace Pixelcut.TryOn.Resilience
     /// <summary>How one job ended: a value or a failure, with the trace of the requests it took.</summary>
     internal sealed class JobResult<T> where T : class
     {
-        public JobResult(string jobId, T? value, Failure? failure, IReadOnlyList<TraceLine> trace, bool mayHaveReachedServer = false)
+        public JobResult(string jobId, T? value, Failure? failure, IReadOnlyList<TraceLine> trace, bool mayHaveReachedServer = false, int attempts = 0)
         {
+            Attempts = attempts;
             JobId = jobId;
             Value = value;
             Failure = failure;
@@ -27,17 +28,27 @@ namespace Pixelcut.TryOn.Resilience
         /// <summary>True when the server may have acted on one of the requests, whatever the outcome says.</summary>
         public bool MayHaveReachedServer { get; }
 
+        /// <summary>Requests sent for the job.</summary>
+        public int Attempts { get; }
+
         public static JobResult<T> Succeeded(JobResult<ApiAnswer> sent, T value) =>
-            new JobResult<T>(sent.JobId, value, null, sent.Trace, sent.MayHaveReachedServer);
+            new JobResult<T>(sent.JobId, value, null, sent.Trace, sent.MayHaveReachedServer, sent.Attempts);
 
         public static JobResult<T> Failed(JobResult<ApiAnswer> sent, Failure failure) =>
-            new JobResult<T>(sent.JobId, null, failure, sent.Trace, sent.MayHaveReachedServer);
+            new JobResult<T>(sent.JobId, null, failure, sent.Trace, sent.MayHaveReachedServer, sent.Attempts);
 
-        public JobResult<T> WithTrace(IEnumerable<TraceLine> more)
+        /// <summary>This outcome after more requests for the same job: their trace lines and attempts are added to its own.</summary>
+        public JobResult<T> Then<TOther>(JobResult<TOther> more) where TOther : class =>
+            new JobResult<T>(JobId, Value, Failure, Concat(Trace, more.Trace), MayHaveReachedServer, Attempts + more.Attempts);
+
+        public JobResult<T> WithTrace(IEnumerable<TraceLine> more) =>
+            new JobResult<T>(JobId, Value, Failure, Concat(Trace, more), MayHaveReachedServer, Attempts);
+
+        private static IReadOnlyList<TraceLine> Concat(IEnumerable<TraceLine> first, IEnumerable<TraceLine> second)
         {
-            var trace = new List<TraceLine>(Trace);
-            trace.AddRange(more);
-            return new JobResult<T>(JobId, Value, Failure, trace, MayHaveReachedServer);
+            var trace = new List<TraceLine>(first);
+            trace.AddRange(second);
+            return trace;
         }
     }
 }

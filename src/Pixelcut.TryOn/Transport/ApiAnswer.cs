@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace Pixelcut.TryOn.Transport
@@ -5,9 +6,10 @@ namespace Pixelcut.TryOn.Transport
     /// <summary>A 2xx answer as the transport read it; every string in it is already printable.</summary>
     internal sealed class ApiAnswer
     {
-        public ApiAnswer(int statusCode, IReadOnlyDictionary<string, object?>? json, string bodySnippet, string? requestId)
+        public ApiAnswer(int statusCode, IReadOnlyDictionary<string, object?>? json, string bodySnippet, string? requestId, DateTime receivedAt)
         {
             RequestId = requestId;
+            ReceivedAt = receivedAt;
             StatusCode = statusCode;
             Json = json;
             BodySnippet = bodySnippet;
@@ -23,5 +25,8 @@ namespace Pixelcut.TryOn.Transport
 
         /// <summary>The server's id for this answer, when it sent one.</summary>
         public string? RequestId { get; }
+
+        /// <summary>When the whole answer had arrived, in UTC.</summary>
+        public DateTime ReceivedAt { get; }
     }
 }

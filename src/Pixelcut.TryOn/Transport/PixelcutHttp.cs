@@ -80,7 +80,7 @@ namespace Pixelcut.TryOn.Transport
                         var body = await ReadBodyAsync(response.Content, attemptCancellation.Token).ConfigureAwait(false);
                         trace(TraceLine.Verbose($"{request} -> {status} {SafeText.Printable(response.ReasonPhrase)} ({watch.ElapsedMilliseconds} ms{said})"));
                         if (_logExchange) trace(TraceLine.Debug(Describe(response, watch, requestId, body.Length == 0 ? "(none)" : SafeText.Snippet(body, 300))));
-                        return Interpret(jobId, status, body, RetryAfter(response.Headers), requestId);
+                        return Interpret(jobId, status, body, RetryAfter(response.Headers), requestId, DateTime.UtcNow);
                     }
                     catch (BodyTooLargeException e)
                     {
@@ -106,11 +106,11 @@ namespace Pixelcut.TryOn.Transport
         }
 
         /// <summary>What an answer means: a 2xx is the operation's to read, everything else is a failure from the table.</summary>
-        internal static Attempt Interpret(string jobId, int status, string body, TimeSpan? retryAfter, string? requestId = null)
+        internal static Attempt Interpret(string jobId, int status, string body, TimeSpan? retryAfter, string? requestId, DateTime receivedAt)
         {
             var json = Printable(JsonBody.TryParseObject(body));
             var snippet = string.IsNullOrWhiteSpace(body) ? "no body" : SafeText.Snippet(body);
-            if (status >= 200 && status <= 299) return Attempt.Succeeded(new ApiAnswer(status, json, snippet, requestId));
+            if (status >= 200 && status <= 299) return Attempt.Succeeded(new ApiAnswer(status, json, snippet, requestId, receivedAt));
 
             var errorCode = JsonBody.GetString(json, "error_code");
             var kind = ErrorTable.Classify(status, errorCode);
