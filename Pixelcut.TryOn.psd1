@@ -10,7 +10,7 @@
     DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('Pixelcut.TryOn.format.ps1xml')
-    CmdletsToExport      = @('Connect-Pixelcut', 'Disconnect-Pixelcut', 'Get-PixelcutConnection', 'Get-PixelcutTryOnJob', 'Stop-PixelcutTryOnJob')
+    CmdletsToExport      = @('Connect-Pixelcut', 'Disconnect-Pixelcut', 'Get-PixelcutConnection', 'Get-PixelcutTryOnJob', 'Stop-PixelcutTryOnJob', 'Wait-PixelcutTryOnJob')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -22,6 +22,7 @@ public class PublicSurfaceTests
             "Pixelcut.TryOn.Commands.PixelcutJobCommand`1",
             "Pixelcut.TryOn.Commands.PixelcutJobInputCommand",
             "Pixelcut.TryOn.Commands.StopPixelcutTryOnJobCommand",
+            "Pixelcut.TryOn.Commands.WaitPixelcutTryOnJobCommand",
             "Pixelcut.TryOn.ErrorKind",
             "Pixelcut.TryOn.PixelcutApiException",
             "Pixelcut.TryOn.PixelcutAuthenticationException",

@@ -110,7 +110,7 @@ namespace Pixelcut.TryOn.Errors
                 "Run the command again for this job, or allow more time with -TimeoutSec.",
                 (m, f, e) => new PixelcutConnectionException(m, f, e)),
             [ErrorKind.WaitTimedOut] = new Rule(ErrorCategory.OperationTimeout, false,
-                f => $"Job '{Printable(f.JobId)}' was still {f.Detail}.",
+                f => $"Job '{Printable(f.JobId)}' did not finish in time: {f.Detail}.",
                 "Wait again for this job with Wait-PixelcutTryOnJob, with a longer -TimeoutSec (0 waits without a limit), or cancel it with Stop-PixelcutTryOnJob.",
                 (m, f, e) => new PixelcutApiException(m, f, e)),
             [ErrorKind.JobNotCompleted] = new Rule(ErrorCategory.InvalidOperation, false,

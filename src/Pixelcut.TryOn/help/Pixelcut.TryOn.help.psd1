@@ -116,6 +116,64 @@ $failures | Where-Object FullyQualifiedErrorId -like 'JobNotFound,*' | ForEach-O
             )
         }
 
+        'Wait-PixelcutTryOnJob' = @{
+            Synopsis    = 'Waits until Pixelcut Try On jobs are completed or failed.'
+            Description = @(
+                'Wait-PixelcutTryOnJob reads the status of each job (GET /v1/try-on/job/{jobId}) until it is Completed or Failed, and writes a Pixelcut.TryOn.TryOnJob for each job as soon as it finishes, in the order they finish. Ids come as arguments or from the pipeline, as strings, Import-Csv rows or the output of Get-PixelcutTryOnJob; each job is watched once however often it comes.'
+                'Each job is read at most once per -PollIntervalSec: the next read waits a full interval after the last answer. Every read goes through the same pace (PIXELCUT_REQUESTS_PER_SECOND, default 5 per second), adaptive concurrency and retries as every other command of the module, so waiting for a thousand jobs never pushes the key past its pace; it only makes each job''s reads further apart. A read that fails even after its retries (a 500, a dropped connection) is tried again after the interval; an answer that will not change (JobNotFound, an unusable answer) ends that job''s wait with its error record at once. A rejected key or an account without credits stops the command.'
+                'When -TimeoutSec passes, each job still unfinished gets one error record WaitTimedOut (category OperationTimeout, a PixelcutApiException) that names its last status, and the command ends. Ctrl+C ends the wait within a second. The progress bar shows how many jobs last read as each status.'
+            )
+            Parameters  = @{
+                TimeoutSec      = 'How long to wait for all the jobs, in seconds, counted from the start of the command. Default 600; 0 waits without a limit. Each status read may take up to 30 s, as with the other commands.'
+                PollIntervalSec = 'How long to wait after each answer about a job before reading it again, in seconds, from 1 to 3600. Default 2.'
+                Any             = 'Returns as soon as one job is completed or failed, with that job only; the others are neither written nor reported.'
+            }
+            Inputs      = @(@{ Type = 'System.String[]'; Description = 'Job ids, or objects with a JobId, job_id or Id property, such as the output of Get-PixelcutTryOnJob.' })
+            Outputs     = @(@{ Type = 'Pixelcut.TryOn.TryOnJob'; Description = 'One per job that is completed or failed, when it finishes: JobId, Status, ResultUrl (valid for one hour from RetrievedAt), ErrorCode, ErrorMessage, RetrievedAt, RequestId.' })
+            Notes       = 'The API has no cancelled status: a cancelled job reads as Failed with ErrorCode job_cancelled, and so ends the wait.'
+            Examples    = @(
+                @{
+                    Title   = 'Wait for a job, then save its picture'
+                    Code    = @'
+Get-PixelcutTryOnJob 6ba7b810-9dad-11d1-80b4-00c04fd430c8 | Wait-PixelcutTryOnJob | Save-PixelcutTryOnResult -Path ./results
+'@
+                    Remarks = 'Save-PixelcutTryOnResult gets the job the moment it is completed, with a fresh result link.'
+                }
+                @{
+                    Title   = 'Watch the jobs of a CSV export for ten minutes at most'
+                    Code    = @'
+Import-Csv ./jobs.csv | Wait-PixelcutTryOnJob -TimeoutSec 600 -PollIntervalSec 5 | Format-Table JobId, Status, ErrorCode
+'@
+                    Remarks = 'The CSV needs a job_id, JobId or Id column. Jobs still pending or running after ten minutes each get a WaitTimedOut error.'
+                }
+                @{
+                    Title   = 'A runbook that waits without a limit and fails on the first error'
+                    Code    = @'
+$env:PIXELCUT_API_KEY = Get-AutomationVariable -Name PixelcutApiKey
+$done = $ids | Wait-PixelcutTryOnJob -TimeoutSec 0 -ErrorAction Stop
+$done | Where-Object Status -eq 'Failed' | Select-Object JobId, ErrorCode, ErrorMessage
+'@
+                    Remarks = 'With -ErrorAction Stop an unknown id ends the runbook at once (JobNotFound), and pwsh -File exits with code 1.'
+                }
+                @{
+                    Title   = 'Cancel what did not finish in time'
+                    Code    = @'
+$ids | Wait-PixelcutTryOnJob -TimeoutSec 120 -ErrorVariable late -ErrorAction SilentlyContinue
+$late | Where-Object FullyQualifiedErrorId -like 'WaitTimedOut,*' | ForEach-Object TargetObject | Stop-PixelcutTryOnJob -PassThru
+'@
+                    Remarks = 'Every error record carries the job id as its TargetObject, so the late jobs pipe straight into Stop-PixelcutTryOnJob.'
+                }
+                @{
+                    Title   = 'Go on as soon as the first of several jobs is done'
+                    Code    = @'
+$first = $ids | Wait-PixelcutTryOnJob -Any
+"First done: $($first.JobId) ($($first.Status))"
+'@
+                    Remarks = 'With -Any the command returns the first job that is completed or failed and stops reading the others.'
+                }
+            )
+        }
+
         'Connect-Pixelcut'      = @{
             Synopsis    = 'Sets the Pixelcut API key for this PowerShell session.'
             Description = @(

@@ -1,0 +1,140 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using Pixelcut.TryOn.Operations;
+using Pixelcut.TryOn.Resilience;
+
+namespace Pixelcut.TryOn.Commands
+{
+    /// <summary>Waits until Try On jobs are completed or failed, and writes each as it finishes.</summary>
+    [Cmdlet(VerbsLifecycle.Wait, "PixelcutTryOnJob")]
+    [OutputType(typeof(TryOnJob))]
+    public sealed class WaitPixelcutTryOnJobCommand : PixelcutJobInputCommand
+    {
+        private const string Activity = "Wait for Try On jobs";
+        private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1);
+        private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+        // How long the command blocks between looks at the deadline and the progress bar; Ctrl+C ends a wait at once.
+        private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(200);
+
+        private readonly Stopwatch _watch = new Stopwatch();
+        private JobWatcher? _watcher;
+        private TimeSpan _lastProgress;
+        private bool _progressShown;
+        private bool _anyWritten;
+
+        /// <summary>How long to wait for all jobs, in seconds; 0 waits without a limit.</summary>
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int TimeoutSec { get; set; } = 600;
+
+        /// <summary>How long to wait after each status read of a job before reading it again, in seconds.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int PollIntervalSec { get; set; } = 2;
+
+        /// <summary>Returns as soon as one job is completed or failed.</summary>
+        [Parameter]
+        public SwitchParameter Any { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            _watch.Start();
+        }
+
+        protected override void ProcessRecord() => StopOnCancellation(() =>
+        {
+            foreach (var jobId in JobId)
+            {
+                if (Any && _anyWritten) return;
+                var refusal = RefusalOf(jobId);
+                if (refusal != null) WriteFailure(refusal);
+                else Watcher().Watch(jobId);
+            }
+            WriteReports(TimeSpan.Zero);
+        });
+
+        protected override void EndProcessing() => StopOnCancellation(() =>
+        {
+            if (_watcher == null) return;
+            while (_watcher.Unfinished > 0 && !(Any && _anyWritten) && !TimedOut())
+            {
+                WriteReports(Tick);
+                UpdateProgress();
+            }
+            var (reported, unended) = _watcher.Close();
+            foreach (var report in reported) WriteReport(report);
+            if (!(Any && _anyWritten))
+            {
+                foreach (var job in unended)
+                {
+                    WriteFailure(new Failure(ErrorKind.WaitTimedOut, job.Key,
+                        detail: Unfinished(job.Value)));
+                }
+            }
+            if (_progressShown) WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+        });
+
+        private protected override void OnDisposing() => _watcher?.Dispose();
+
+        private JobWatcher Watcher()
+        {
+            if (_watcher != null) return _watcher;
+            var requester = CreateRequester(ConnectionSettings.DefaultTimeoutSec, throttleLimit: null);
+            _watcher = new JobWatcher((jobId, cancellation) => JobOperations.GetAsync(requester, jobId, null, cancellation),
+                TimeSpan.FromSeconds(PollIntervalSec), SystemClock.Instance, StopRequested.Token);
+            return _watcher;
+        }
+
+        private bool TimedOut() => TimeoutSec > 0 && _watch.Elapsed >= TimeSpan.FromSeconds(TimeoutSec);
+
+        /// <summary>Writes the reports that come within <paramref name="wait"/>: the first one waited for, the rest as they are.</summary>
+        private void WriteReports(TimeSpan wait)
+        {
+            if (_watcher == null) return;
+            while (!(Any && _anyWritten) && _watcher.TryTake(out var report, wait, StopRequested.Token))
+            {
+                WriteReport(report);
+                wait = TimeSpan.Zero;
+            }
+        }
+
+        private void WriteReport(WatchReport report)
+        {
+            var result = report.Result;
+            Output.Trace(result.Trace);
+            if (!report.Ends || (Any && _anyWritten)) return;
+            if (result.Value != null)
+            {
+                Session.RecentJobs.Remember(result.Value);
+                WriteObject(result.Value);
+                _anyWritten = true;
+            }
+            else
+            {
+                WriteFailure(result.Failure!);
+            }
+        }
+
+        private void UpdateProgress()
+        {
+            var elapsed = _watch.Elapsed;
+            if (_watcher == null || elapsed < ProgressDelay || elapsed - _lastProgress < ProgressInterval) return;
+            _lastProgress = elapsed;
+            _progressShown = true;
+            var counts = _watcher.CountsByStatus();
+            var total = counts.Sum(pair => pair.Value);
+            var finished = counts.Where(pair => pair.Key == "Completed" || pair.Key == "Failed").Sum(pair => pair.Value);
+            var limit = TimeoutSec > 0 ? $" of {TimeoutSec}" : "";
+            var status = string.Join(", ", counts.Select(pair => $"{pair.Value} {pair.Key}")) + $"; {elapsed.TotalSeconds:0} s{limit} s";
+            WriteProgress(new ProgressRecord(1, Activity, status) { PercentComplete = total == 0 ? 0 : 100 * finished / total });
+        }
+
+        private string Unfinished(string lastStatus) => lastStatus == JobWatcher.NotReadYet
+            ? $"no status answer came before the wait ended after {TimeoutSec} s"
+            : $"it was {lastStatus} when the wait ended after {TimeoutSec} s";
+    }
+}
