@@ -64,15 +64,18 @@ function Reset-PixelcutSandbox {
 }
 
 function Add-SandboxJob {
-    <# Adds jobs: -Id with an optional -Status (pending, running, completed, failed) and -Fault list played one per request. #>
+    <# Adds jobs: -Id with an optional -Status (pending, running, completed, failed) and -Fault list played one per request.
+       -Timeline steps such as @{ afterMs = 300; status = 'running' } or @{ afterMs = 900; status = 'failed'; errorCode = 'content_filter_error' }
+       change the status that many milliseconds after the job was added; a cancel drops the steps still to come. #>
     param(
         [Parameter(Mandatory)] $Sandbox,
         [Parameter(Mandatory)] [string[]] $Id,
         [string] $Status = 'pending',
         [string] $ErrorCode,
-        [string[]] $Fault = @()
+        [string[]] $Fault = @(),
+        [object[]] $Timeline = @()
     )
-    $jobs = foreach ($jobId in $Id) { @{ id = $jobId; status = $Status; errorCode = $ErrorCode; faults = @($Fault) } }
+    $jobs = foreach ($jobId in $Id) { @{ id = $jobId; status = $Status; errorCode = $ErrorCode; faults = @($Fault); timeline = @($Timeline) } }
     $null = Invoke-SandboxControl $Sandbox Post jobs @($jobs)
 }
 

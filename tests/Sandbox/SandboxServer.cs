@@ -9,7 +9,7 @@ namespace Pixelcut.Sandbox;
 
 /// <summary>
 /// A local stand-in for the Pixelcut Try On API: the documented cancel and status contract,
-/// scripted faults per job, and a log of what reached the wire. Control endpoints live under /_sandbox.
+/// scripted faults and timelines per job, and a log of what reached the wire. Control endpoints live under /_sandbox.
 /// </summary>
 public sealed class SandboxServer : IAsyncDisposable
 {
@@ -46,7 +46,8 @@ public sealed class SandboxServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    public sealed record JobSetup(string Id, string? Status, string? ErrorCode, string[]? Faults);
+    /// <summary>Status is the job's status when added; Timeline the changes it makes by itself after that.</summary>
+    public sealed record JobSetup(string Id, string? Status, string? ErrorCode, string[]? Faults, TimelineStep[]? Timeline);
     /// <summary>A setting left out (null) keeps its value; an empty proxyCredential turns proxy authentication off.</summary>
     public sealed record Settings(int? LatencyMs, double? RateLimit, bool? SetCookies, string? ProxyCredential, int? ConcurrencyLimit);
 
@@ -55,18 +56,26 @@ public sealed class SandboxServer : IAsyncDisposable
         app.MapPost("/_sandbox/reset", () => { state.Reset(); return Results.Ok(); });
         app.MapPost("/_sandbox/jobs", (JobSetup[] jobs) =>
         {
+            // The JSON reader lets a missing status through as null, which no job should take on.
+            if (jobs.Any(setup => setup.Timeline?.Any(step => step.Status == null) == true))
+                return Results.BadRequest(new { error = "Every timeline step needs a status." });
             foreach (var setup in jobs)
             {
                 var job = new SandboxJob { Id = setup.Id, Status = setup.Status ?? "pending", ErrorCode = setup.ErrorCode };
                 if (job.Status == "completed") job.ResultUrl = $"https://assets.example.test/{Uri.EscapeDataString(setup.Id)}.jpg";
                 foreach (var fault in setup.Faults ?? []) job.Faults.Enqueue(fault);
+                foreach (var step in (setup.Timeline ?? []).OrderBy(step => step.AfterMs)) job.Timeline.Enqueue(step);
                 state.Jobs[setup.Id] = job;
             }
             return Results.Ok(new { count = jobs.Length });
         });
-        app.MapGet("/_sandbox/jobs", () => state.Jobs.Values.Select(job => new
+        app.MapGet("/_sandbox/jobs", () => state.Jobs.Values.Select(job =>
         {
-            id = job.Id, status = job.Status, errorCode = job.ErrorCode, cancelCount = job.CancelCount, faultsLeft = job.Faults.Count,
+            job.Advance();
+            return new
+            {
+                id = job.Id, status = job.Status, errorCode = job.ErrorCode, cancelCount = job.CancelCount, faultsLeft = job.Faults.Count,
+            };
         }));
         app.MapGet("/_sandbox/log", () => state.Log.ToArray());
         app.MapGet("/_sandbox/stats", () => new { peakInFlight = state.PeakInFlight });
@@ -150,6 +159,7 @@ public sealed class SandboxServer : IAsyncDisposable
 
         var job = state.Find(route.JobId!);
         if (job == null) return await Error(context, 404, "Job not found", "not_found");
+        job.Advance();
 
         if (job.Faults.TryDequeue(out var fault))
         {
@@ -332,6 +342,7 @@ public sealed class SandboxServer : IAsyncDisposable
             job.Status = "failed";
             job.ErrorCode = "job_cancelled";
             job.CancelCount++;
+            job.Timeline.Clear();
             return true;
         }
     }

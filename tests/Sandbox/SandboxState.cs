@@ -1,9 +1,16 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace Pixelcut.Sandbox;
 
+/// <summary>A change of status a job makes by itself once AfterMs milliseconds have passed since it was added.</summary>
+public sealed record TimelineStep(int AfterMs, string Status, string? ErrorCode);
+
+/// <summary>A job; the job itself is the lock for its status, error code and timeline.</summary>
 public sealed class SandboxJob
 {
+    private readonly long _addedAt = Stopwatch.GetTimestamp();
+
     public required string Id { get; init; }
     public string Status { get; set; } = "pending";
     public string? ErrorCode { get; set; }
@@ -12,6 +19,24 @@ public sealed class SandboxJob
 
     /// <summary>Faults still to happen, one per request for this job, in order.</summary>
     public ConcurrentQueue<string> Faults { get; } = new();
+
+    /// <summary>Steps still to come, earliest first.</summary>
+    public Queue<TimelineStep> Timeline { get; } = new();
+
+    /// <summary>Applies the timeline steps whose time has come.</summary>
+    public void Advance()
+    {
+        lock (this)
+        {
+            var elapsed = Stopwatch.GetElapsedTime(_addedAt).TotalMilliseconds;
+            while (Timeline.TryPeek(out var step) && step.AfterMs <= elapsed)
+            {
+                Timeline.Dequeue();
+                Status = step.Status;
+                ErrorCode = step.ErrorCode;
+            }
+        }
+    }
 }
 
 /// <summary>
