@@ -88,6 +88,10 @@ Describe 'Wait-PixelcutTryOnJob' {
         $running.Exception.Message | Should -Be "Job 'r1' did not finish in time: it was Running when the wait ended after 2 s."
         $running.ErrorDetails.RecommendedAction | Should -Match '-TimeoutSec'
         ($late | Where-Object TargetObject -EQ p1).Exception.Message | Should -Match 'it was Pending'
+        # Read at about 0, 1 and 2 s: never faster than the interval, however fast the pace allows.
+        $reads = @(Get-Reads r1 | ForEach-Object { [DateTimeOffset]::Parse($_.at) })
+        $reads.Count | Should -BeIn 2, 3
+        ($reads[1] - $reads[0]).TotalSeconds | Should -BeGreaterOrEqual 0.99
     }
 
     It 'reports an unknown id as JobNotFound at once, and refuses a bad id without a request' {
@@ -99,7 +103,9 @@ Describe 'Wait-PixelcutTryOnJob' {
         $deadline = [DateTime]::UtcNow.AddSeconds(5)
         while ($errors.Count -lt 2 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
         try {
-            $errors | ForEach-Object { Get-ErrorId $_ } | Sort-Object | Should -Be @('InvalidJobId', 'JobNotFound')
+            # Enumerating the stream of a running pipeline waits for its end; read what is there by index.
+            $written = for ($i = 0; $i -lt $errors.Count; $i++) { $errors[$i] }
+            $written | ForEach-Object { Get-ErrorId $_ } | Sort-Object | Should -Be @('InvalidJobId', 'JobNotFound')
             $shell.InvocationStateInfo.State | Should -Be 'Running'
             (Get-Reads nope).Count | Should -Be 1
             @(Get-SandboxLog $sandbox | Where-Object rawTarget -Like '*/..*') | Should -BeNullOrEmpty
