@@ -28,6 +28,13 @@ Describe 'Get-PixelcutTryOnJob' {
         $jobs[3].ErrorCode | Should -Be 'content_filter_error'
         $jobs[3].ErrorMessage | Should -Be 'Job processing failed'
         $jobs.IsCancelled | Should -Be @($false, $false, $false, $false, $true)
+        $jobs.IsFinished | Should -Be @($false, $false, $true, $true, $true)
+        $jobs.RetrievedAt.Kind | Sort-Object -Unique | Should -Be 'Utc'
+        ([DateTime]::UtcNow - $jobs[0].RetrievedAt).TotalSeconds | Should -BeLessThan 30
+        $jobs.RequestId | ForEach-Object { $_ | Should -Match '^req-[0-9a-f]+$' }
+        $csv = Join-Path $TestDrive 'jobs.csv'
+        $jobs | Export-Csv $csv
+        (Import-Csv $csv)[0].PSObject.Properties.Name | Should -Be @('JobId', 'Status', 'ResultUrl', 'ErrorCode', 'ErrorMessage', 'RetrievedAt', 'RequestId', 'IsCancelled', 'IsFinished')
     }
 
     It 'keeps a status it does not know as the API sent it' {

@@ -72,6 +72,36 @@ Describe 'Stop-PixelcutTryOnJob' {
             (Get-SandboxJob $sandbox | Where-Object id -In 'p1', 'p2').cancelCount | Should -Be @(1, 1)
         }
 
+        It 'writes each CancelledJob as an audit record: when, how many requests, which answer' {
+            Add-SandboxJob $sandbox -Id a1
+            Add-SandboxJob $sandbox -Id a2 -Fault 503
+            Add-SandboxJob $sandbox -Id a3 -Fault cancel-then-close
+            $before = [DateTime]::UtcNow
+            $cancelled = 'a1', 'a2', 'a3' | Stop-PixelcutTryOnJob -PassThru
+            $after = [DateTime]::UtcNow
+            $log = @(Get-SandboxLog $sandbox)
+
+            $cancelled.Attempts | Should -Be @(1, 2, 2)
+            foreach ($record in $cancelled) {
+                $record.CancelledAt.Kind | Should -Be 'Utc'
+                $record.CancelledAt | Should -BeGreaterOrEqual $before
+                $record.CancelledAt | Should -BeLessOrEqual $after
+            }
+            # The request id is the confirming answer's: the cancel's 200, or for a3 the status read after its 409.
+            $cancelled[0].RequestId | Should -Be ($log | Where-Object { $_.jobId -eq 'a1' -and $_.status -eq 200 }).requestId
+            $cancelled[1].RequestId | Should -Be ($log | Where-Object { $_.jobId -eq 'a2' -and $_.status -eq 200 }).requestId
+            $cancelled[2].RequestId | Should -Be ($log | Where-Object { $_.jobId -eq 'a3' -and $_.method -eq 'GET' }).requestId
+
+            $csv = Join-Path $TestDrive 'cancelled.csv'
+            $cancelled | Export-Csv $csv
+            (Import-Csv $csv)[1].PSObject.Properties.Name | Should -Be @('JobId', 'Message', 'CancelledAt', 'Attempts', 'RequestId')
+            $table = ($cancelled | Format-Table | Out-String -Width 200) -split "`n" | Where-Object { $_ -match '^JobId' }
+            $table | Should -Match '^JobId\s+Message\s*$'
+            $list = $cancelled[0] | Format-List | Out-String
+            $list | Should -Match 'CancelledAt\s*:'
+            $list | Should -Match 'RequestId\s*:\s*req-'
+        }
+
         It 'keeps going past a bad id: five ids with the third unknown cancel four and report one' {
             Add-SandboxJob $sandbox -Id k1, k2, k4, k5
             'k1', 'k2', 'k3', 'k4', 'k5' | Stop-PixelcutTryOnJob -ErrorVariable failed -ErrorAction SilentlyContinue
