@@ -19,7 +19,7 @@
             Tags         = @('Pixelcut', 'TryOn', 'VirtualTryOn', 'REST', 'API', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
             ProjectUri   = 'https://github.com/pixelcut-tryon/Pixelcut.TryOn'
-            ReleaseNotes = 'First release: Stop-PixelcutTryOnJob, Get-PixelcutTryOnJob, Connect-Pixelcut and Disconnect-Pixelcut.'
+            ReleaseNotes = 'First release: Get-, Stop- and Wait-PixelcutTryOnJob, Save-PixelcutTryOnResult, Connect-Pixelcut, Disconnect-Pixelcut and Get-PixelcutConnection.'
         }
     }
 }

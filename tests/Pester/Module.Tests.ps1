@@ -17,7 +17,7 @@ Describe 'The built module' {
         $manifest.PowerShellVersion | Should -Be ([version]'5.1')
         $data = Import-PowerShellDataFile (Join-Path $modulePath 'Pixelcut.TryOn.psd1')
         $data.CmdletsToExport | Should -Not -Contain '*'
-        $data.CmdletsToExport | Sort-Object | Should -Be @('Connect-Pixelcut', 'Disconnect-Pixelcut', 'Get-PixelcutConnection', 'Get-PixelcutTryOnJob', 'Stop-PixelcutTryOnJob')
+        $data.CmdletsToExport | Sort-Object | Should -Be @('Connect-Pixelcut', 'Disconnect-Pixelcut', 'Get-PixelcutConnection', 'Get-PixelcutTryOnJob', 'Stop-PixelcutTryOnJob', 'Wait-PixelcutTryOnJob')
         $manifest.DotNetFrameworkVersion | Should -Be ([version]'4.7.2')
         foreach ($field in 'Tags', 'LicenseUri', 'ProjectUri', 'ReleaseNotes') { $data.PrivateData.PSData[$field] | Should -Not -BeNullOrEmpty -Because "a gallery shows $field" }
         $manifest.Description | Should -Not -BeNullOrEmpty
@@ -57,9 +57,4 @@ Describe 'The built module' {
         (Get-Help about_Pixelcut_TryOn | Out-String) | Should -Match 'PIXELCUT_API_KEY'
     }
 
-    It 'shows CancelledJob as a table of JobId and Message' {
-        $table = [Pixelcut.TryOn.CancelledJob]::new('6ba7b810', 'Job cancelled') | Out-String
-        $table | Should -Match 'JobId\s+Message'
-        $table | Should -Match '6ba7b810\s+Job cancelled'
-    }
 }

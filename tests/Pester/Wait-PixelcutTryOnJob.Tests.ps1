@@ -37,7 +37,7 @@ Describe 'Wait-PixelcutTryOnJob' {
             $job.RequestId | Should -Match '^req-[0-9a-f]+$'
         }
         $jobs[3].RetrievedAt - $jobs[1].RetrievedAt | Should -BeGreaterThan ([TimeSpan]::FromSeconds(1.5))
-        (Get-Reads done).Count | Should -Be 1
+        @(Get-Reads done).Count | Should -Be 1
     }
 
     It 'takes Get-PixelcutTryOnJob output and Import-Csv rows, and watches a job given twice once' {
@@ -107,7 +107,7 @@ Describe 'Wait-PixelcutTryOnJob' {
             $written = for ($i = 0; $i -lt $errors.Count; $i++) { $errors[$i] }
             $written | ForEach-Object { Get-ErrorId $_ } | Sort-Object | Should -Be @('InvalidJobId', 'JobNotFound')
             $shell.InvocationStateInfo.State | Should -Be 'Running'
-            (Get-Reads nope).Count | Should -Be 1
+            @(Get-Reads nope).Count | Should -Be 1
             @(Get-SandboxLog $sandbox | Where-Object rawTarget -Like '*/..*') | Should -BeNullOrEmpty
         }
         finally {
@@ -159,7 +159,7 @@ Describe 'Wait-PixelcutTryOnJob' {
         $null = $shell.AddScript("Import-Module '$(Get-BuiltModulePath)'`nWait-PixelcutTryOnJob forever -TimeoutSec 0")
         $async = $shell.BeginInvoke()
         $deadline = [DateTime]::UtcNow.AddSeconds(10)
-        while ((Get-Reads forever).Count -lt 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        while (@(Get-Reads forever).Count -lt 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
         Start-Sleep -Milliseconds 300
         $watch = [Diagnostics.Stopwatch]::StartNew()
         $shell.Stop()
