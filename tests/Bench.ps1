@@ -1,5 +1,5 @@
 <#
-Measures bulk cancels against the local stand-in API; a benchmark, not a test. Run it through ./build.ps1 Bench.
+Measures bulk cancels, and a long wait, against the local stand-in API; a benchmark, not a test. Run it through ./build.ps1 Bench.
 Each scenario runs the module and a ForEach-Object -Parallel loop one after another in this one process tree, against
 the same stand-in, so compare the ratios: each is wall time over the physical limit of that scenario.
 #>
@@ -76,6 +76,50 @@ try {
         }
     }
 
+    # A wait for many jobs: half finish at known times, half never do. The pace, not the number of jobs, bounds the reads.
+    $waitJobs = 500; $waitRate = 50; $waitInterval = 2; $waitTimeout = 20
+    Reset-PixelcutSandbox $sandbox
+    Set-SandboxSetting $sandbox -RateLimit $waitRate
+    $finishAt = @{}
+    $waitIds = 1..$waitJobs | ForEach-Object { "wait-$_" }
+    $addedAt = [DateTime]::UtcNow
+    # Every second job finishes, in half-second steps from 1 s to 8 s after it was added.
+    $finishing = for ($i = 0; $i -lt $waitJobs; $i += 2) { $waitIds[$i] }
+    $steps = 15
+    for ($step = 0; $step -lt $steps; $step++) {
+        $afterMs = 1000 + 500 * $step
+        $group = @(for ($i = $step; $i -lt $finishing.Count; $i += $steps) { $finishing[$i] })
+        foreach ($id in $group) { $finishAt[$id] = $addedAt.AddMilliseconds($afterMs) }
+        Add-SandboxJob $sandbox -Id $group -Timeline @(@{ afterMs = $afterMs; status = 'completed' })
+    }
+    Add-SandboxJob $sandbox -Id ($waitIds | Where-Object { -not $finishAt.ContainsKey($_) })
+    Write-Host "Running: Wait-PixelcutTryOnJob, $waitJobs jobs"
+    $env:PIXELCUT_REQUESTS_PER_SECOND = [string]$waitRate
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $written = @($waitIds | Wait-PixelcutTryOnJob -PollIntervalSec $waitInterval -TimeoutSec $waitTimeout -ApiKey (New-FreshKey $sandbox) -ErrorVariable late -ErrorAction SilentlyContinue |
+        ForEach-Object { [pscustomobject]@{ JobId = $_.JobId; At = [DateTime]::UtcNow } })
+    $waitSeconds = $watch.Elapsed.TotalSeconds
+    $waitLog = @(Get-SandboxLog $sandbox)
+    $gaps = foreach ($group in $waitLog | Group-Object jobId) {
+        $times = @($group.Group | ForEach-Object { [DateTimeOffset]::Parse($_.at).UtcDateTime } | Sort-Object)
+        for ($i = 1; $i -lt $times.Count; $i++) { ($times[$i] - $times[$i - 1]).TotalSeconds }
+    }
+    $delays = @($written | ForEach-Object { ($_.At - $finishAt[$_.JobId]).TotalSeconds } | Sort-Object)
+    # Each job can be read at most once per max(interval, jobs / rate): a job is seen finished half of that after it finishes, on average.
+    $round = [math]::Max($waitInterval, $waitJobs / $waitRate)
+    $wait = [pscustomobject]@{
+        Reads          = $waitLog.Count
+        PaceRatio      = [math]::Round(($waitLog.Count / $waitSeconds) / $waitRate, 3)
+        Answered429    = @($waitLog | Where-Object status -EQ 429).Count
+        MinGap         = [math]::Round(($gaps | Measure-Object -Minimum).Minimum, 2)
+        Written        = $written.Count
+        Finishing      = $finishAt.Count
+        TimedOut       = @($late | Where-Object { $_.FullyQualifiedErrorId -like 'WaitTimedOut,*' }).Count
+        MedianDelay    = [math]::Round($delays[[int][math]::Floor($delays.Count / 2)], 2)
+        MaxDelay       = [math]::Round($delays[-1], 2)
+        Round          = $round
+    }
+
     $importTimes = 1..$ImportSamples | ForEach-Object {
         $measure = Invoke-ChildPwsh -WithoutModule -Script "(Measure-Command { Import-Module '$ModulePath' }).TotalMilliseconds"
         [double](($measure.Output -split "`n" | Where-Object { $_ -match '^\s*[\d.]+\s*$' } | Select-Object -Last 1).Trim())
@@ -105,6 +149,13 @@ try {
     foreach ($result in $results) {
         Write-Host "| $($result.Scenario) | $($result.Approach) | $($result.Seconds) | $($result.PhysicalLimit) | $($result.Ratio)x | $($result.Uncancelled) | $($result.Answered429) | $($result.Requests) | $($result.PeakInFlight) |"
     }
+    Write-Host ''
+    Write-Host "Wait-PixelcutTryOnJob: $waitJobs jobs, $($wait.Finishing) finishing 1 to 8 s in, the rest never; $waitRate/s limit, -PollIntervalSec $waitInterval, -TimeoutSec $waitTimeout."
+    Write-Host "A job can be read once per max(interval, jobs / rate) = $($wait.Round) s, so it is seen finished about half of that after it finishes."
+    Write-Host ''
+    Write-Host '| Status reads | Reads per second / limit | Answered 429 | Shortest gap between reads of one job (s) | Finished jobs written | WaitTimedOut | Median / max seconds from finishing to written |'
+    Write-Host '|---:|---:|---:|---:|---:|---:|---:|'
+    Write-Host "| $($wait.Reads) | $($wait.PaceRatio) | $($wait.Answered429) | $($wait.MinGap) | $($wait.Written) of $($wait.Finishing) | $($wait.TimedOut) | $($wait.MedianDelay) / $($wait.MaxDelay) |"
     Write-Host ''
     Write-Host "| Measure | Value |"
     Write-Host '|---|---:|'

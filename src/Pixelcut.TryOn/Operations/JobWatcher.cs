@@ -25,6 +25,8 @@ namespace Pixelcut.TryOn.Operations
         private readonly TimeSpan _pollInterval;
         private readonly IClock _clock;
         private readonly CancellationTokenSource _stop;
+        // Read once: a read still finishing after Dispose must see a cancelled token, not a disposed source.
+        private readonly CancellationToken _stopped;
         private readonly BlockingCollection<WatchReport> _reports = new BlockingCollection<WatchReport>();
         private readonly ConcurrentDictionary<string, string> _lastStatus = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, bool> _ended = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
@@ -38,6 +40,7 @@ namespace Pixelcut.TryOn.Operations
             _pollInterval = pollInterval;
             _clock = clock;
             _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            _stopped = _stop.Token;
         }
 
         /// <summary>Jobs watched whose watch has not ended with a final report.</summary>
@@ -91,7 +94,7 @@ namespace Pixelcut.TryOn.Operations
                 await Task.Yield();
                 while (true)
                 {
-                    var result = await _read(jobId, _stop.Token).ConfigureAwait(false);
+                    var result = await _read(jobId, _stopped).ConfigureAwait(false);
                     var job = result.Value;
                     if (job != null) _lastStatus[jobId] = job.Status;
                     // A definite answer ends the watch: a finished job, or a failure that another read would only repeat.
@@ -103,10 +106,10 @@ namespace Pixelcut.TryOn.Operations
                     });
                     if (!Report(new WatchReport(trace, ends))) return;
                     if (ends) return;
-                    await _clock.Delay(_pollInterval, _stop.Token).ConfigureAwait(false);
+                    await _clock.Delay(_pollInterval, _stopped).ConfigureAwait(false);
                 }
             }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (_stopped.IsCancellationRequested)
             {
                 // Closed, or the command was stopped: the job stays unended.
             }
