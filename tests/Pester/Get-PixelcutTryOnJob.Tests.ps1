@@ -24,7 +24,7 @@ Describe 'Get-PixelcutTryOnJob' {
         $jobs | ForEach-Object { $_ | Should -BeOfType Pixelcut.TryOn.TryOnJob }
         $jobs.JobId | Should -Be @('p1', 'r1', 'c1', 'f1', 'x1')
         $jobs.Status | Should -Be @('Pending', 'Running', 'Completed', 'Failed', 'Failed')
-        $jobs[2].ResultUrl | Should -Be 'https://assets.example.test/c1.jpg'
+        $jobs[2].ResultUrl | Should -Match '^http://127\.0\.0\.1:\d+/assets/c1\.jpg\?expires=\d+$'
         $jobs[3].ErrorCode | Should -Be 'content_filter_error'
         $jobs[3].ErrorMessage | Should -Be 'Job processing failed'
         $jobs.IsCancelled | Should -Be @($false, $false, $false, $false, $true)
@@ -85,7 +85,7 @@ Describe 'Get-PixelcutTryOnJob' {
         Add-SandboxJob $sandbox -Id gone -Status failed -ErrorCode job_cancelled
         $table = Get-PixelcutTryOnJob done, gone | Out-String -Width 200
         $table | Should -Match 'JobId\s+Status\s+Result'
-        $table | Should -Match 'done\s+Completed\s+https://assets\.example\.test/done\.jpg'
+        $table | Should -Match 'done\s+Completed\s+http://127\.0\.0\.1:\d+/assets/done\.jpg\?expires=\d+'
         $table | Should -Match 'gone\s+Failed\s+job_cancelled: Job was cancelled'
         $list = Get-PixelcutTryOnJob gone | Format-List | Out-String
         $list | Should -Match 'IsCancelled\s+:\s+True'

@@ -26,7 +26,7 @@ public sealed record ApiRoute(ApiRouteKind Kind, string? JobId)
         rawTarget.StartsWith("http://", StringComparison.Ordinal) || rawTarget.StartsWith("https://", StringComparison.Ordinal);
 
     /// <summary>The target as the client would have sent it to the API directly, still escaped.</summary>
-    private static string OriginForm(string rawTarget)
+    internal static string OriginForm(string rawTarget)
     {
         if (!IsAbsoluteForm(rawTarget)) return rawTarget;
         var pathStart = rawTarget.IndexOfAny(['/', '?'], rawTarget.IndexOf("://", StringComparison.Ordinal) + 3);

@@ -60,19 +60,36 @@ function Invoke-SandboxControl {
 function Reset-PixelcutSandbox {
     param([Parameter(Mandatory)] $Sandbox)
     $null = Invoke-SandboxControl $Sandbox Post reset
-    $null = Invoke-SandboxControl $Sandbox Post settings @{ latencyMs = 0; rateLimit = 0; setCookies = $false; proxyCredential = ''; concurrencyLimit = 0 }
+    $null = Invoke-SandboxControl $Sandbox Post settings @{
+        latencyMs = 0; rateLimit = 0; setCookies = $false; proxyCredential = ''; concurrencyLimit = 0; resultUrlValiditySeconds = 3600
+    }
 }
 
 function Add-SandboxJob {
-    <# Adds jobs: -Id with an optional -Status (pending, running, completed, failed) and -Fault list played one per request. #>
+    <# Adds jobs: -Id with an optional -Status (pending, running, completed, failed) and -Fault list played one per request.
+       -Timeline steps such as @{ afterMs = 300; status = 'running' } or @{ afterMs = 900; status = 'failed'; errorCode = 'content_filter_error' }
+       change the status that many milliseconds after the job was added; a cancel drops the steps still to come.
+       A completed job answers a fresh link to the sandbox's result host as its result_url, or -ResultUrl as given.
+       -AssetFault list is played one per request for the job's picture: 403, 404, 500, redirect:URL, html-200, drop-mid-body,
+       slow-body:MS, close. -AssetBytes sets the picture's size; it is a small JPEG of a few hundred bytes otherwise. #>
     param(
         [Parameter(Mandatory)] $Sandbox,
         [Parameter(Mandatory)] [string[]] $Id,
         [string] $Status = 'pending',
         [string] $ErrorCode,
-        [string[]] $Fault = @()
+        [string[]] $Fault = @(),
+        [object[]] $Timeline = @(),
+        [string] $ResultUrl,
+        [string[]] $AssetFault = @(),
+        [int] $AssetBytes
     )
-    $jobs = foreach ($jobId in $Id) { @{ id = $jobId; status = $Status; errorCode = $ErrorCode; faults = @($Fault) } }
+    $jobs = foreach ($jobId in $Id) {
+        $job = @{ id = $jobId; status = $Status; errorCode = $ErrorCode; faults = @($Fault); timeline = @($Timeline); assetFaults = @($AssetFault) }
+        # Sent only when given, so an empty -ResultUrl stays an empty result_url and the picture keeps its size otherwise.
+        if ($PSBoundParameters.ContainsKey('ResultUrl')) { $job.resultUrl = $ResultUrl }
+        if ($PSBoundParameters.ContainsKey('AssetBytes')) { $job.assetBytes = $AssetBytes }
+        $job
+    }
     $null = Invoke-SandboxControl $Sandbox Post jobs @($jobs)
 }
 
@@ -91,21 +108,34 @@ function Get-SandboxLog {
     Invoke-SandboxControl $Sandbox Get log
 }
 
+function Get-SandboxAssetLog {
+    <# The requests the sandbox's result host received (GET /assets/{id}.jpg?expires=...), in the order they were answered:
+       method, rawTarget, jobId, hadApiKey (the request carried an X-API-KEY header, whatever its value), hadCookie (a Cookie
+       header), hadAuthorization (an Authorization header), viaProxy (it was sent to the sandbox as a forward proxy), userAgent,
+       status (0 when the connection was closed without an answer), bytesWritten (response body bytes the server accepted), at.
+       They are not in Get-SandboxLog, which holds API requests only. #>
+    param([Parameter(Mandatory)] $Sandbox)
+    Invoke-SandboxControl $Sandbox Get asset-log
+}
+
 function Set-SandboxSetting {
-    <# Settings left out go back to their defaults. -ConcurrencyLimit N answers 429 to a request that arrives while N are in flight. -SetCookies makes every API answer set a pixelcut_session cookie.
+    <# Settings left out go back to their defaults. -ConcurrencyLimit N answers 429 to a request that arrives while N are in flight. -SetCookies makes every API answer set a pixelcut_session cookie,
+       and every answer of the result host a cdn_session cookie.
        -ProxyCredential 'user:password' makes the sandbox, used as a forward proxy (-Proxy set to its BaseUri), answer
-       407 to requests without those Basic proxy credentials. #>
+       407 to requests without those Basic proxy credentials. -ResultUrlValiditySeconds is how long a result_url handed
+       out from then on stays valid (3600); a negative value hands out links that have already expired. #>
     param(
         [Parameter(Mandatory)] $Sandbox,
         [int] $LatencyMs = 0,
         [double] $RateLimit = 0,
         [switch] $SetCookies,
         [string] $ProxyCredential,
-        [int] $ConcurrencyLimit = 0
+        [int] $ConcurrencyLimit = 0,
+        [int] $ResultUrlValiditySeconds = 3600
     )
     $null = Invoke-SandboxControl $Sandbox Post settings @{
         latencyMs = $LatencyMs; rateLimit = $RateLimit; setCookies = $SetCookies.IsPresent; proxyCredential = $ProxyCredential
-        concurrencyLimit = $ConcurrencyLimit
+        concurrencyLimit = $ConcurrencyLimit; resultUrlValiditySeconds = $ResultUrlValiditySeconds
     }
 }
 
@@ -115,4 +145,4 @@ function Get-SandboxStats {
     Invoke-SandboxControl $Sandbox Get stats
 }
 
-Export-ModuleMember -Function Start-PixelcutSandbox, Stop-PixelcutSandbox, Reset-PixelcutSandbox, Add-SandboxJob, Get-SandboxJob, Get-SandboxLog, Set-SandboxSetting, Get-SandboxStats
+Export-ModuleMember -Function Start-PixelcutSandbox, Stop-PixelcutSandbox, Reset-PixelcutSandbox, Add-SandboxJob, Get-SandboxJob, Get-SandboxLog, Get-SandboxAssetLog, Set-SandboxSetting, Get-SandboxStats

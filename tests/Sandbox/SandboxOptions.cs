@@ -34,6 +34,9 @@ public sealed class SandboxOptions
     /// </summary>
     public string? ProxyCredential { get; set; }
 
+    /// <summary>How long a result_url the sandbox hands out stays valid, as a signed link from the result host does.</summary>
+    public int ResultUrlValiditySeconds { get; set; } = 3600;
+
     public static SandboxOptions FromArgs(string[] args)
     {
         var options = new SandboxOptions();

@@ -9,9 +9,10 @@ namespace Pixelcut.Sandbox;
 
 /// <summary>
 /// A local stand-in for the Pixelcut Try On API: the documented cancel and status contract,
-/// scripted faults per job, and a log of what reached the wire. Control endpoints live under /_sandbox.
+/// scripted faults and timelines per job, a result host for completed jobs' pictures, and logs of what reached the wire.
+/// Control endpoints live under /_sandbox.
 /// </summary>
-public sealed class SandboxServer : IAsyncDisposable
+public sealed partial class SandboxServer : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
     private readonly WebApplication _app;
@@ -34,7 +35,11 @@ public sealed class SandboxServer : IAsyncDisposable
         var app = builder.Build();
         var state = new SandboxState(options);
         MapControl(app, state);
-        app.Map("{**path}", (HttpContext context) => HandleApiAsync(context, state));
+        // The result host shares the API's address, so a link it hands out reaches it however the client reached the API.
+        app.Map("{**path}", (HttpContext context) =>
+            AssetRoute.Parse(context.Request.Method, RawTarget(context)) is { } asset
+                ? HandleAssetAsync(context, state, asset)
+                : HandleApiAsync(context, state));
         await app.StartAsync();
         var address = app.Urls.First();
         return new SandboxServer(app, state, new Uri(address));
@@ -46,29 +51,51 @@ public sealed class SandboxServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    public sealed record JobSetup(string Id, string? Status, string? ErrorCode, string[]? Faults);
+    /// <summary>
+    /// Status is the job's status when added; Timeline the changes it makes by itself after that; ResultUrl a result_url
+    /// to answer in place of a fresh link to the result host; AssetFaults faults for requests to its asset; AssetBytes the
+    /// size of its JPEG.
+    /// </summary>
+    public sealed record JobSetup(
+        string Id, string? Status, string? ErrorCode, string[]? Faults, TimelineStep[]? Timeline, string? ResultUrl,
+        string[]? AssetFaults, int? AssetBytes);
     /// <summary>A setting left out (null) keeps its value; an empty proxyCredential turns proxy authentication off.</summary>
-    public sealed record Settings(int? LatencyMs, double? RateLimit, bool? SetCookies, string? ProxyCredential, int? ConcurrencyLimit);
+    public sealed record Settings(
+        int? LatencyMs, double? RateLimit, bool? SetCookies, string? ProxyCredential, int? ConcurrencyLimit, int? ResultUrlValiditySeconds);
 
     private static void MapControl(WebApplication app, SandboxState state)
     {
         app.MapPost("/_sandbox/reset", () => { state.Reset(); return Results.Ok(); });
         app.MapPost("/_sandbox/jobs", (JobSetup[] jobs) =>
         {
+            // The JSON reader lets a missing status through as null, which no job should take on.
+            if (jobs.Any(setup => setup.Timeline?.Any(step => step.Status == null) == true))
+                return Results.BadRequest(new { error = "Every timeline step needs a status." });
             foreach (var setup in jobs)
             {
-                var job = new SandboxJob { Id = setup.Id, Status = setup.Status ?? "pending", ErrorCode = setup.ErrorCode };
-                if (job.Status == "completed") job.ResultUrl = $"https://assets.example.test/{Uri.EscapeDataString(setup.Id)}.jpg";
+                var job = new SandboxJob
+                {
+                    Id = setup.Id, Status = setup.Status ?? "pending", ErrorCode = setup.ErrorCode, ResultUrl = setup.ResultUrl,
+                    AssetBytes = setup.AssetBytes ?? 0,
+                };
                 foreach (var fault in setup.Faults ?? []) job.Faults.Enqueue(fault);
+                foreach (var step in (setup.Timeline ?? []).OrderBy(step => step.AfterMs)) job.Timeline.Enqueue(step);
+                foreach (var fault in setup.AssetFaults ?? []) job.AssetFaults.Enqueue(fault);
                 state.Jobs[setup.Id] = job;
             }
             return Results.Ok(new { count = jobs.Length });
         });
-        app.MapGet("/_sandbox/jobs", () => state.Jobs.Values.Select(job => new
+        app.MapGet("/_sandbox/jobs", () => state.Jobs.Values.Select(job =>
         {
-            id = job.Id, status = job.Status, errorCode = job.ErrorCode, cancelCount = job.CancelCount, faultsLeft = job.Faults.Count,
+            job.Advance();
+            return new
+            {
+                id = job.Id, status = job.Status, errorCode = job.ErrorCode, cancelCount = job.CancelCount, faultsLeft = job.Faults.Count,
+                assetFaultsLeft = job.AssetFaults.Count,
+            };
         }));
         app.MapGet("/_sandbox/log", () => state.Log.ToArray());
+        app.MapGet("/_sandbox/asset-log", () => state.AssetLog.ToArray());
         app.MapGet("/_sandbox/stats", () => new { peakInFlight = state.PeakInFlight });
         app.MapPost("/_sandbox/settings", (Settings settings) =>
         {
@@ -77,6 +104,7 @@ public sealed class SandboxServer : IAsyncDisposable
             if (settings.ConcurrencyLimit.HasValue) state.Options.ConcurrencyLimit = settings.ConcurrencyLimit.Value;
             if (settings.SetCookies.HasValue) state.Options.SetCookies = settings.SetCookies.Value;
             if (settings.ProxyCredential != null) state.Options.ProxyCredential = settings.ProxyCredential == "" ? null : settings.ProxyCredential;
+            if (settings.ResultUrlValiditySeconds.HasValue) state.Options.ResultUrlValiditySeconds = settings.ResultUrlValiditySeconds.Value;
             return Results.Ok(state.Options);
         });
     }
@@ -84,16 +112,14 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>Everything outside /_sandbox is the API. The path is read raw, as it reached the wire.</summary>
     private static async Task HandleApiAsync(HttpContext context, SandboxState state)
     {
-        var rawTarget = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
+        var rawTarget = RawTarget(context);
         var route = ApiRoute.Parse(context.Request.Method, rawTarget);
         var keyAccepted = state.Options.Accepts(context.Request.Headers["X-API-KEY"].ToString());
         var hadCookie = context.Request.Headers.ContainsKey("Cookie");
         // CONNECT asks a proxy for a tunnel to an https API; absolute-form targets are plain http sent through it.
         var tunnel = HttpMethods.IsConnect(context.Request.Method);
         var viaProxy = ApiRoute.IsAbsoluteForm(rawTarget) || tunnel;
-        var proxyAuthorizationHeader = ProxyAuthorizationHeader(context);
-        var proxyAuthorization = ProxyAuthorization.Describe(proxyAuthorizationHeader);
-        var proxyCredential = state.Options.ProxyCredential;
+        var proxyAuthorization = ProxyAuthorization.Describe(ProxyAuthorizationHeader(context));
         // Every answer names itself, as API gateways do, so a client can quote it to support.
         var requestId = "req-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         context.Response.Headers["x-request-id"] = requestId;
@@ -102,9 +128,7 @@ public sealed class SandboxServer : IAsyncDisposable
         var status = 0;
         try
         {
-            // The sandbox is the proxy as well as the API, and a proxy that wants credentials turns the request away
-            // before the API sees it.
-            status = (viaProxy || tunnel) && !string.IsNullOrEmpty(proxyCredential) && !ProxyAuthorization.Matches(proxyAuthorizationHeader, proxyCredential)
+            status = ProxyRefuses(context, state, viaProxy)
                 ? await ProxyChallenge(context, "sandbox-proxy")
                 : tunnel
                     // The sandbox speaks no TLS, so it can only refuse a tunnel it would have to carry.
@@ -119,6 +143,16 @@ public sealed class SandboxServer : IAsyncDisposable
                 DateTimeOffset.UtcNow));
         }
     }
+
+    private static string RawTarget(HttpContext context) => context.Features.Get<IHttpRequestFeature>()!.RawTarget;
+
+    /// <summary>
+    /// The sandbox is the proxy as well as the API and the result host, and a proxy that wants credentials turns a request
+    /// without them away before the server behind it sees it.
+    /// </summary>
+    private static bool ProxyRefuses(HttpContext context, SandboxState state, bool viaProxy) =>
+        viaProxy && !string.IsNullOrEmpty(state.Options.ProxyCredential)
+        && !ProxyAuthorization.Matches(ProxyAuthorizationHeader(context), state.Options.ProxyCredential);
 
     private static string? ProxyAuthorizationHeader(HttpContext context) =>
         context.Request.Headers.ProxyAuthorization is { Count: > 0 } header ? header.ToString() : null;
@@ -150,6 +184,7 @@ public sealed class SandboxServer : IAsyncDisposable
 
         var job = state.Find(route.JobId!);
         if (job == null) return await Error(context, 404, "Job not found", "not_found");
+        job.Advance();
 
         if (job.Faults.TryDequeue(out var fault))
         {
@@ -157,7 +192,7 @@ public sealed class SandboxServer : IAsyncDisposable
             if (faulted.HasValue) return faulted.Value;
         }
 
-        return route.Kind == ApiRouteKind.Cancel ? await CancelAsync(context, job) : await StatusAsync(context, job);
+        return route.Kind == ApiRouteKind.Cancel ? await CancelAsync(context, job) : await StatusAsync(context, state, job);
     }
 
     /// <summary>
@@ -332,6 +367,7 @@ public sealed class SandboxServer : IAsyncDisposable
             job.Status = "failed";
             job.ErrorCode = "job_cancelled";
             job.CancelCount++;
+            job.Timeline.Clear();
             return true;
         }
     }
@@ -341,13 +377,13 @@ public sealed class SandboxServer : IAsyncDisposable
             ? Json(context, 200, new { message = "Job cancelled" })
             : Error(context, 409, "Job has already finished and cannot be canceled", "job_finished");
 
-    private static Task<int> StatusAsync(HttpContext context, SandboxJob job)
+    private static Task<int> StatusAsync(HttpContext context, SandboxState state, SandboxJob job)
     {
         lock (job)
         {
             object body = job.Status switch
             {
-                "completed" => new { job_id = job.Id, status = job.Status, result_url = job.ResultUrl },
+                "completed" => new { job_id = job.Id, status = job.Status, result_url = job.ResultUrl ?? AssetUrl(context, state, job.Id) },
                 "failed" => new
                 {
                     job_id = job.Id, status = job.Status,

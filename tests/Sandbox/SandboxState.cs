@@ -1,17 +1,51 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace Pixelcut.Sandbox;
 
+/// <summary>A change of status a job makes by itself once AfterMs milliseconds have passed since it was added.</summary>
+public sealed record TimelineStep(int AfterMs, string Status, string? ErrorCode);
+
+/// <summary>A job; the job itself is the lock for its status, error code and timeline.</summary>
 public sealed class SandboxJob
 {
+    private readonly long _addedAt = Stopwatch.GetTimestamp();
+
     public required string Id { get; init; }
     public string Status { get; set; } = "pending";
     public string? ErrorCode { get; set; }
-    public string? ResultUrl { get; set; }
+
+    /// <summary>The result_url to answer when completed, in place of a fresh link to the sandbox's own result host.</summary>
+    public string? ResultUrl { get; init; }
+
     public int CancelCount { get; set; }
 
     /// <summary>Faults still to happen, one per request for this job, in order.</summary>
     public ConcurrentQueue<string> Faults { get; } = new();
+
+    /// <summary>Steps still to come, earliest first.</summary>
+    public Queue<TimelineStep> Timeline { get; } = new();
+
+    /// <summary>Faults still to happen, one per request for this job's asset, in order.</summary>
+    public ConcurrentQueue<string> AssetFaults { get; } = new();
+
+    /// <summary>The size of the JPEG the result host serves for this job; the base image when not larger.</summary>
+    public int AssetBytes { get; init; }
+
+    /// <summary>Applies the timeline steps whose time has come.</summary>
+    public void Advance()
+    {
+        lock (this)
+        {
+            var elapsed = Stopwatch.GetElapsedTime(_addedAt).TotalMilliseconds;
+            while (Timeline.TryPeek(out var step) && step.AfterMs <= elapsed)
+            {
+                Timeline.Dequeue();
+                Status = step.Status;
+                ErrorCode = step.ErrorCode;
+            }
+        }
+    }
 }
 
 /// <summary>
@@ -23,7 +57,16 @@ public sealed record LogEntry(
     string Method, string RawTarget, string? JobId, bool KeyAccepted, bool HadCookie, bool ViaProxy, string? ProxyAuthorization,
     string? UserAgent, string RequestId, int Status, long BytesWritten, DateTimeOffset At);
 
-/// <summary>The jobs, the request log and the account's rate limit.</summary>
+/// <summary>
+/// One request to the result host: HadApiKey when it carried an X-API-KEY header of any value, HadCookie a Cookie header,
+/// HadAuthorization an Authorization header, ViaProxy when it was sent to the sandbox as a forward proxy, BytesWritten the
+/// body bytes the server accepted.
+/// </summary>
+public sealed record AssetLogEntry(
+    string Method, string RawTarget, string JobId, bool HadApiKey, bool HadCookie, bool HadAuthorization, bool ViaProxy,
+    string? UserAgent, int Status, long BytesWritten, DateTimeOffset At);
+
+/// <summary>The jobs, the request logs and the account's rate limit.</summary>
 public sealed class SandboxState
 {
     /// <summary>Ids with this prefix are pending jobs the first time they are seen, for large batches.</summary>
@@ -43,6 +86,9 @@ public sealed class SandboxState
     public ConcurrentDictionary<string, SandboxJob> Jobs { get; } = new(StringComparer.Ordinal);
     public ConcurrentQueue<LogEntry> Log { get; } = new();
 
+    /// <summary>Requests to the result host, kept apart so the API's log holds only what the API received.</summary>
+    public ConcurrentQueue<AssetLogEntry> AssetLog { get; } = new();
+
     public SandboxJob? Find(string id) =>
         Jobs.TryGetValue(id, out var job) ? job
         : id.StartsWith(AutoJobPrefix, StringComparison.Ordinal) ? Jobs.GetOrAdd(id, key => new SandboxJob { Id = key })
@@ -52,6 +98,7 @@ public sealed class SandboxState
     {
         Jobs.Clear();
         Log.Clear();
+        AssetLog.Clear();
         lock (_bucketGate) _tokens = BurstSize;
         lock (_flightGate) _peakInFlight = 0;
     }
