@@ -46,13 +46,6 @@ Describe 'Save-PixelcutTryOnResult' {
             $Record.Exception.JobId | Should -BeExactly $Id
             $Record.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
         }
-
-        # Runs a script in its own runspace with the module, so the test can stop it.
-        function New-ModulePowerShell([string] $Script) {
-            $shell = [powershell]::Create()
-            $null = $shell.AddScript("Import-Module '$(Get-BuiltModulePath)'`n$Script")
-            $shell
-        }
     }
 
     AfterAll {
