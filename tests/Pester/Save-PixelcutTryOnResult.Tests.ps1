@@ -322,6 +322,8 @@ Describe 'Save-PixelcutTryOnResult' {
             $most | Should -BeLessOrEqual 8
             $shell.Streams.Error | Should -BeNullOrEmpty
             @(Get-Names $folder).Count | Should -Be 10
+            # The second round ends past the 1.5 s after which progress shows.
+            $shell.Streams.Progress.StatusDescription -match '^\d+ jobs, .*, \d+ file\(s\) saved, \d+\.\d MB written$' | Should -Not -BeNullOrEmpty
             $shell.Dispose()
         }
     }
