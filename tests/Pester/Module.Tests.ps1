@@ -47,10 +47,11 @@ Describe 'The built module' {
         $code | Should -Match 'PIXELCUT_API_KEY' -Because 'one example is a runbook with the key in the environment'
         $code | Should -Match 'catch|FullyQualifiedErrorId' -Because 'one example acts on an error id'
         (Get-Command $Name).OutputType | ForEach-Object { $help.returnValues.returnValue.type.name | Should -Contain $_.Name }
-        $shown = (Get-Command $Name).Parameters.Values | Where-Object {
+        # Hidden parameters (DontShow) take pipeline objects and have no help, as Get-Command hides them.
+        $shown = @((Get-Command $Name).Parameters.Values | Where-Object {
             $_.Name -notin $commonParameters -and -not ($_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.DontShow })
-        }
-        foreach ($parameter in $shown.Name) {
+        } | ForEach-Object Name)
+        foreach ($parameter in $shown) {
             $described = $help.parameters.parameter | Where-Object name -EQ $parameter
             ($described.description.Text -join '') | Should -Not -BeNullOrEmpty -Because "-$parameter needs help"
         }
@@ -61,7 +62,9 @@ Describe 'The built module' {
     }
 
     It 'shows CancelledJob as a table of JobId and Message' {
-        $table = [Pixelcut.TryOn.CancelledJob]::new('6ba7b810', 'Job cancelled') | Out-String
+        # The record is made only by the module, so its constructor is internal.
+        $constructor = [Pixelcut.TryOn.CancelledJob].GetConstructors([Reflection.BindingFlags]'NonPublic, Instance')[0]
+        $table = $constructor.Invoke(@('6ba7b810', 'Job cancelled', [datetime]::UtcNow, 1, $null)) | Out-String
         $table | Should -Match 'JobId\s+Message'
         $table | Should -Match '6ba7b810\s+Job cancelled'
     }
