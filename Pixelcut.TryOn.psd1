@@ -5,12 +5,12 @@
     Author               = 'Pixelcut.TryOn contributors'
     CompanyName          = 'Pixelcut.TryOn contributors'
     Copyright            = '(c) Pixelcut.TryOn contributors. MIT License.'
-    Description          = 'Manage Pixelcut Try On jobs (virtual garment try-on renders) from PowerShell: cancel pending or running jobs in bulk, safely, at the API''s rate limit.'
+    Description          = 'Manage Pixelcut Try On jobs (virtual garment try-on renders) from PowerShell: read their status, save their results, and cancel pending or running jobs in bulk, safely, at the API''s rate limit.'
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('Pixelcut.TryOn.format.ps1xml')
-    CmdletsToExport      = @('Connect-Pixelcut', 'Disconnect-Pixelcut', 'Get-PixelcutConnection', 'Get-PixelcutTryOnJob', 'Stop-PixelcutTryOnJob', 'Wait-PixelcutTryOnJob')
+    CmdletsToExport      = @('Connect-Pixelcut', 'Disconnect-Pixelcut', 'Get-PixelcutConnection', 'Get-PixelcutTryOnJob', 'Save-PixelcutTryOnResult', 'Stop-PixelcutTryOnJob', 'Wait-PixelcutTryOnJob')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -17,7 +17,7 @@ Describe 'The built module' {
         $manifest.PowerShellVersion | Should -Be ([version]'5.1')
         $data = Import-PowerShellDataFile (Join-Path $modulePath 'Pixelcut.TryOn.psd1')
         $data.CmdletsToExport | Should -Not -Contain '*'
-        $data.CmdletsToExport | Sort-Object | Should -Be @('Connect-Pixelcut', 'Disconnect-Pixelcut', 'Get-PixelcutConnection', 'Get-PixelcutTryOnJob', 'Stop-PixelcutTryOnJob', 'Wait-PixelcutTryOnJob')
+        $data.CmdletsToExport | Sort-Object | Should -Be @('Connect-Pixelcut', 'Disconnect-Pixelcut', 'Get-PixelcutConnection', 'Get-PixelcutTryOnJob', 'Save-PixelcutTryOnResult', 'Stop-PixelcutTryOnJob', 'Wait-PixelcutTryOnJob')
         $manifest.DotNetFrameworkVersion | Should -Be ([version]'4.7.2')
         foreach ($field in 'Tags', 'LicenseUri', 'ProjectUri', 'ReleaseNotes') { $data.PrivateData.PSData[$field] | Should -Not -BeNullOrEmpty -Because "a gallery shows $field" }
         $manifest.Description | Should -Not -BeNullOrEmpty
@@ -47,7 +47,11 @@ Describe 'The built module' {
         $code | Should -Match 'PIXELCUT_API_KEY' -Because 'one example is a runbook with the key in the environment'
         $code | Should -Match 'catch|FullyQualifiedErrorId' -Because 'one example acts on an error id'
         (Get-Command $Name).OutputType | ForEach-Object { $help.returnValues.returnValue.type.name | Should -Contain $_.Name }
-        foreach ($parameter in (Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin $commonParameters }) {
+        # Hidden parameters (DontShow) take pipeline objects and have no help, as Get-Command hides them.
+        $shown = @((Get-Command $Name).Parameters.Values | Where-Object {
+            $_.Name -notin $commonParameters -and -not ($_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.DontShow })
+        } | ForEach-Object Name)
+        foreach ($parameter in $shown) {
             $described = $help.parameters.parameter | Where-Object name -EQ $parameter
             ($described.description.Text -join '') | Should -Not -BeNullOrEmpty -Because "-$parameter needs help"
         }

@@ -4,13 +4,6 @@ Describe 'Stop-PixelcutTryOnJob in bulk: retries, pacing, order, Ctrl+C' {
         $sandbox = Enter-SandboxSession
 
         function Get-RequestCount([string] $Id) { @(Get-SandboxLog $sandbox | Where-Object jobId -EQ $Id).Count }
-
-        # Runs a script in its own runspace with the module, so the test can read its streams or stop it.
-        function New-ModulePowerShell([string] $Script) {
-            $shell = [powershell]::Create()
-            $null = $shell.AddScript("Import-Module '$(Get-BuiltModulePath)'`n$Script")
-            $shell
-        }
     }
 
     AfterAll {

@@ -62,6 +62,14 @@ function Invoke-ModulePipeline {
     }
 }
 
+function New-ModulePowerShell {
+    <# A PowerShell instance that runs a script in its own runspace with the built module imported, so a test can read its streams or stop it. #>
+    param([Parameter(Mandatory)] [string] $Script)
+    $shell = [powershell]::Create()
+    $null = $shell.AddScript("Import-Module '$script:ModulePath'`n$Script")
+    $shell
+}
+
 function Enter-SandboxSession {
     <#
     Starts the stand-in API, imports it and the built module into the caller's session, and points the
@@ -93,4 +101,4 @@ function New-FreshKey($Sandbox) {
     ConvertTo-SecureKey "$($Sandbox.ValidApiKey)-$([guid]::NewGuid().ToString('n'))"
 }
 
-Export-ModuleMember -Function Get-BuiltModulePath, Invoke-ChildPwsh, Invoke-ModulePipeline, Enter-SandboxSession, Get-SandboxEnvironment, Exit-SandboxSession, Get-ErrorId, ConvertTo-SecureKey, New-FreshKey
+Export-ModuleMember -Function Get-BuiltModulePath, Invoke-ChildPwsh, Invoke-ModulePipeline, New-ModulePowerShell, Enter-SandboxSession, Get-SandboxEnvironment, Exit-SandboxSession, Get-ErrorId, ConvertTo-SecureKey, New-FreshKey

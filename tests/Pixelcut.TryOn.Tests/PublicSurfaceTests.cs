@@ -21,6 +21,7 @@ public class PublicSurfaceTests
             "Pixelcut.TryOn.Commands.PixelcutCommand",
             "Pixelcut.TryOn.Commands.PixelcutJobCommand`1",
             "Pixelcut.TryOn.Commands.PixelcutJobInputCommand",
+            "Pixelcut.TryOn.Commands.SavePixelcutTryOnResultCommand",
             "Pixelcut.TryOn.Commands.StopPixelcutTryOnJobCommand",
             "Pixelcut.TryOn.Commands.WaitPixelcutTryOnJobCommand",
             "Pixelcut.TryOn.ErrorKind",

@@ -37,9 +37,7 @@ namespace Pixelcut.TryOn.Commands
         /// <summary>Refuses a base URI that would send the key in clear text.</summary>
         public static Uri CheckedBaseUri(Cmdlet cmdlet, Uri uri)
         {
-            var secure = uri.IsAbsoluteUri &&
-                (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && JobPath.IsLoopback(uri)));
-            if (!secure) ThrowFatal(cmdlet, new Failure(ErrorKind.InsecureBaseUri, null, detail: uri.IsAbsoluteUri ? uri.Scheme + "://" + uri.Authority : "(not an absolute URI)"));
+            if (!JobPath.IsEncryptedOrLoopback(uri)) ThrowFatal(cmdlet, new Failure(ErrorKind.InsecureBaseUri, null, detail: uri.IsAbsoluteUri ? uri.Scheme + "://" + uri.Authority : "(not an absolute URI)"));
             // The API takes its key in a header; a user name or password in the address would only be shown around.
             if (uri.UserInfo.Length > 0)
                 ThrowFatal(cmdlet, new Failure(ErrorKind.InvalidSetting, null, detail: "the base URI carries a user name or password; the API key goes in -ApiKey"));

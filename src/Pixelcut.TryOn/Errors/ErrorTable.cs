@@ -121,12 +121,11 @@ namespace Pixelcut.TryOn.Errors
                 f => $"The result host refused the result of job '{Printable(f.JobId)}' ({f.StatusCode}), even through a fresh link: {f.Detail}.",
                 "Run Save-PixelcutTryOnResult again for this job later; if it keeps failing, the result may be gone: quote the job id to Pixelcut support.",
                 (m, f, e) => new PixelcutApiException(m, f, e)),
-            // Connection trouble when no answer came at all; otherwise the answer or the link itself could not be used.
             [ErrorKind.DownloadFailed] = new Rule(ErrorCategory.ConnectionError, false,
-                f => $"The result of job '{Printable(f.JobId)}' could not be downloaded after {f.Attempts} attempt(s): {f.Detail}.",
-                "Check access to the result host (proxy, firewall, DNS), then run Save-PixelcutTryOnResult again for this job.",
+                f => $"The result of job '{Printable(f.JobId)}' could not be downloaded{(f.Attempts > 0 ? $" after {f.Attempts} attempt(s)" : "")}: {f.Detail}.",
+                "Check access to the result host (proxy, firewall, DNS, a sign-in page) and that the folder can be written, then run Save-PixelcutTryOnResult again for this job.",
                 (m, f, e) => new PixelcutApiException(m, f, e),
-                f => f.StatusCode == 0 && f.Cause != null ? ErrorCategory.ConnectionError : ErrorCategory.InvalidResult),
+                DownloadCategory),
             [ErrorKind.UnsafeFileName] = new Rule(ErrorCategory.InvalidArgument, false,
                 f => $"Job id '{Printable(f.JobId)}' cannot be used as a file name: {f.Detail}. Nothing was downloaded for it.",
                 "Download this job's ResultUrl yourself to a file name you choose, for example with Invoke-WebRequest -OutFile.",
@@ -138,6 +137,17 @@ namespace Pixelcut.TryOn.Errors
         };
 
         public static Rule For(ErrorKind kind) => Rules[kind];
+
+        /// <summary>
+        /// What kind of trouble a failed download was: no whole answer came (a failure with a cause but no status); the
+        /// result host failed (5xx, 429, as the API's own ServerError and RateLimitExceeded are); the answer came but the
+        /// file could not be written (a cause beside a status); or the answer or the link itself could not be used.
+        /// </summary>
+        internal static ErrorCategory DownloadCategory(Failure f) =>
+            f.StatusCode == 0 && f.Cause != null ? ErrorCategory.ConnectionError
+            : f.StatusCode >= 500 || f.StatusCode == 429 ? ErrorCategory.ResourceUnavailable
+            : f.Cause != null ? ErrorCategory.WriteError
+            : ErrorCategory.InvalidResult;
 
         internal const string InsufficientCreditsCode = "insufficient_api_credits";
 

@@ -40,6 +40,14 @@ namespace Pixelcut.TryOn.Resilience
             _timeout = timeout;
         }
 
+        /// <summary>The retry rule this requester keeps, for other requests of the same command to keep too.</summary>
+        public RetryPolicy Policy => _policy;
+
+        public IClock Clock => _clock;
+
+        /// <summary>How long one attempt may take.</summary>
+        public TimeSpan Timeout => _timeout;
+
         /// <summary>Requests answered 429 and then tried again.</summary>
         public int ThrottledCount => Volatile.Read(ref _throttledCount);
 
@@ -134,7 +142,8 @@ namespace Pixelcut.TryOn.Resilience
             while ((peak = Volatile.Read(ref _peakInFlight)) < inFlight && Interlocked.CompareExchange(ref _peakInFlight, inFlight, peak) != peak) { }
         }
 
-        private static string Describe(Failure failure) =>
+        /// <summary>A failed attempt in a few words, for the line that says it is retried.</summary>
+        public static string Describe(Failure failure) =>
             failure.StatusCode == 0
                 ? failure.Kind == ErrorKind.RequestTimedOut ? "timed out" : "connection failed"
                 : $"{failure.StatusCode} {failure.ErrorCode}".TrimEnd();

@@ -48,6 +48,10 @@ namespace Pixelcut.TryOn.Transport
             return new Uri(text.EndsWith("/", StringComparison.Ordinal) ? text : text + "/");
         }
 
+        /// <summary>https, or plain http only to this machine: nothing the module sends crosses a network in clear text.</summary>
+        public static bool IsEncryptedOrLoopback(Uri uri) =>
+            uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && IsLoopback(uri)));
+
         public static bool IsLoopback(Uri uri) =>
             uri.IsLoopback || string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase);
     }

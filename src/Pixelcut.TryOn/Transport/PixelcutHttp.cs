@@ -130,10 +130,10 @@ namespace Pixelcut.TryOn.Transport
             return message;
         }
 
-        /// <summary>The request as -Debug shows it: the key is never shown.</summary>
-        private static string Describe(HttpRequestMessage message)
+        /// <summary>The request as -Debug shows it: the key is never shown, nor a query (a signed link's query is its password).</summary>
+        internal static string Describe(HttpRequestMessage message)
         {
-            var line = new StringBuilder($"HTTP request: {message.Method} {message.RequestUri?.AbsoluteUri}");
+            var line = new StringBuilder($"HTTP request: {message.Method} {message.RequestUri?.GetLeftPart(UriPartial.Path)}");
             foreach (var header in message.Headers)
             {
                 var value = string.Equals(header.Key, "X-API-KEY", StringComparison.OrdinalIgnoreCase) ? "***"
@@ -144,7 +144,7 @@ namespace Pixelcut.TryOn.Transport
         }
 
         /// <summary>The answer as -Debug shows it: status, time, the headers that matter, and the start of the body.</summary>
-        private static string Describe(HttpResponseMessage response, Stopwatch watch, string? requestId, string bodyShown)
+        internal static string Describe(HttpResponseMessage response, Stopwatch watch, string? requestId, string bodyShown)
         {
             var line = new StringBuilder($"HTTP answer: {(int)response.StatusCode} {SafeText.Printable(response.ReasonPhrase)} in {watch.ElapsedMilliseconds} ms");
             if (requestId != null) line.Append(" | request id: ").Append(requestId);
@@ -156,7 +156,7 @@ namespace Pixelcut.TryOn.Transport
         }
 
         /// <summary>The first request id header the answer carries, printable and of a sane length.</summary>
-        private static string? RequestIdOf(HttpResponseHeaders headers)
+        internal static string? RequestIdOf(HttpResponseHeaders headers)
         {
             foreach (var name in RequestIdHeaders)
             {
@@ -169,15 +169,10 @@ namespace Pixelcut.TryOn.Transport
 
         private static Attempt NoAnswer(string jobId, string request, TimeSpan timeout, Stopwatch watch, Exception e, Action<TraceLine> trace)
         {
-            if (e is OperationCanceledException)
-            {
-                trace(TraceLine.Verbose($"{request} -> no answer within {timeout.TotalSeconds:0.#} s"));
-                return Attempt.Failed(
-                    new Failure(ErrorKind.RequestTimedOut, jobId, detail: $"no answer within {timeout.TotalSeconds:0.#} s", cause: e),
-                    mayHaveReachedServer: true);
-            }
-            var failure = TransportFault.Describe(jobId, e);
-            trace(TraceLine.Verbose($"{request} -> failed: {failure.Detail} ({watch.ElapsedMilliseconds} ms)"));
+            var failure = TransportFault.NoAnswer(jobId, e, timeout);
+            trace(TraceLine.Verbose(failure.Kind == ErrorKind.RequestTimedOut
+                ? $"{request} -> {failure.Detail}"
+                : $"{request} -> failed: {failure.Detail} ({watch.ElapsedMilliseconds} ms)"));
             return Attempt.Failed(failure, mayHaveReachedServer: true);
         }
 
@@ -242,7 +237,7 @@ namespace Pixelcut.TryOn.Transport
         }
 
         /// <summary>Retry-After as a delay from now, from delta-seconds or an HTTP-date (a past date reads as zero).</summary>
-        private static TimeSpan? RetryAfter(HttpResponseHeaders headers)
+        internal static TimeSpan? RetryAfter(HttpResponseHeaders headers)
         {
             var header = headers.RetryAfter;
             var delay = header?.Delta ?? (header?.Date - DateTimeOffset.UtcNow);

@@ -13,6 +13,12 @@ namespace Pixelcut.TryOn.Transport
     {
         private const int ProxyAuthenticationRequired = 407;
 
+        /// <summary>A request that got no answer: timed out when the attempt's own time ran out, else what the exception says.</summary>
+        public static Failure NoAnswer(string jobId, Exception e, TimeSpan timeout) =>
+            e is OperationCanceledException
+                ? new Failure(ErrorKind.RequestTimedOut, jobId, detail: $"no answer within {timeout.TotalSeconds:0.#} s", cause: e)
+                : Describe(jobId, e);
+
         public static Failure Describe(string jobId, Exception e)
         {
             var message = Innermost(e).Message.TrimEnd('.');

@@ -74,6 +74,11 @@ function Write-Parameter([string] $CommandName, [System.Management.Automation.Co
     $writer.WriteEndElement()
 }
 
+# Hidden parameters (DontShow) are plumbing for the pipeline, not for users: they get no help, as Get-Command hides them.
+function Test-Shown([System.Management.Automation.CommandParameterInfo] $Parameter) {
+    $Parameter.Name -notin $common -and -not ($Parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.DontShow })
+}
+
 function Write-TypedList([string] $ListName, [string] $ItemName, [object[]] $Items) {
     $writer.WriteStartElement($ListName, $command)
     foreach ($item in $Items) {
@@ -110,14 +115,14 @@ foreach ($cmdlet in $module.ExportedCmdlets.Values | Sort-Object Name) {
     foreach ($set in $cmdlet.ParameterSets) {
         $writer.WriteStartElement('syntaxItem', $command)
         $writer.WriteElementString('name', $maml, $name)
-        foreach ($parameter in $set.Parameters | Where-Object Name -NotIn $common) { Write-Parameter $name $parameter }
+        foreach ($parameter in $set.Parameters | Where-Object { Test-Shown $_ }) { Write-Parameter $name $parameter }
         $writer.WriteEndElement()
     }
     $writer.WriteEndElement()
 
     $writer.WriteStartElement('parameters', $command)
     $described = @{}
-    foreach ($parameter in $cmdlet.ParameterSets.Parameters | Where-Object Name -NotIn $common) {
+    foreach ($parameter in $cmdlet.ParameterSets.Parameters | Where-Object { Test-Shown $_ }) {
         if ($described.ContainsKey($parameter.Name)) { continue }
         $described[$parameter.Name] = $true
         Write-Parameter $name $parameter

@@ -73,6 +73,79 @@ Get-PixelcutTryOnJob -JobId $ids | Where-Object Status -in 'Pending', 'Running' 
             )
         }
 
+        'Save-PixelcutTryOnResult' = @{
+            Synopsis    = 'Saves the results of completed Pixelcut Try On jobs as JPEG files.'
+            Description = @(
+                'Save-PixelcutTryOnResult downloads the picture of each completed Try On job and saves it as <JobId>.jpg in the folder -Path names (the current location by default; created when missing). It takes the TryOnJob objects of Get-PixelcutTryOnJob and Wait-PixelcutTryOnJob, job id strings, and Import-Csv rows, from the pipeline or -JobId. Without -PassThru it writes nothing on success, as Save-Module and Export-Csv do; with it, one System.IO.FileInfo per saved file.'
+                'A piped TryOnJob that reads Completed and was retrieved less than 59 minutes ago is downloaded straight away, since its result link is valid for an hour. Any other job, and every id given as text, gets one status read first (GET /v1/try-on/job/{jobId}), at the same pace, with the same retries and the same error records as Get-PixelcutTryOnJob. A job that is not completed gives JobNotCompleted, naming its status and, for a failed job, its error code and message. The command therefore needs an API key like the other job commands, also when a status read turns out not to be needed: a refused link is renewed through the API.'
+                'The download goes to the result host itself, through the same proxy as the API, with no API key, no cookie and no Authorization header. Its link must be https (plain http only to a loopback address), and redirects are not followed (DownloadFailed, naming where it pointed). A 403 or 404 from the result host (an expired link) is answered with one more status read for a fresh link and one more download; a second refusal is ResultExpired. A 5xx, 429, dropped connection or timeout is retried as -MaxRetryCount allows, then reported as DownloadFailed. Only a body that starts as a JPEG picture is saved: a sign-in page from a hotel or corporate network is DownloadFailed, naming its content type. At most 8 downloads run at once.'
+                'Each picture is written to a hidden temporary file in the folder and renamed to <JobId>.jpg only once it has fully arrived, so a failed, interrupted or stopped (Ctrl+C) download leaves no file, whole or partial. A job id that cannot be a file name on Windows, macOS or Linux (a path separator, '':'', ''*?"<>|'', a control character, a trailing dot or space, a device name such as CON or NUL.txt, or a name over 255 bytes) gives UnsafeFileName, and an existing file gives FileExists unless -Force is given; for both nothing is sent.'
+            )
+            Parameters  = @{
+                JobId         = 'The ids of the jobs whose results to save. Takes TryOnJob objects (Get-PixelcutTryOnJob, Wait-PixelcutTryOnJob), strings, and objects with a JobId, job_id or Id property (Import-Csv rows, ConvertFrom-Json objects). Ids are text: a number or any other value is refused, as is an id that cannot travel as one URL path segment (empty, blank, ''.'', ''..'', control or text-direction characters, unpaired surrogates, over 1,024 characters); each gets error InvalidJobId and nothing is sent for it. Tab completion offers the ids this session has looked up with Get-PixelcutTryOnJob.'
+                Path          = 'The folder to save into: a file system path, relative to the current location or absolute. It is created when missing (not under -WhatIf). Without it, the current file system location. A path in another provider (Env:, HKLM:) or to an existing file stops the command with InvalidSetting.'
+                Force         = 'Replaces a file that already has the result''s name. Without it such a job gives FileExists and nothing is downloaded for it. The old file is replaced only once the new picture has fully arrived.'
+                PassThru      = 'Writes a System.IO.FileInfo for each saved file. Without it a success writes nothing, as with Save-Module and Export-Csv.'
+                ThrottleLimit = 'A hard cap on status reads in flight at once, from 1 to 64. Without it the number adapts to the API as for Get-PixelcutTryOnJob. Downloads run at most 8 at once whatever the limit.'
+                MaxRetryCount = 'How many times a status read or a download is retried after a 429, 500, 502, 503, 504, dropped connection or timeout, from 0 to 20. Default 5.'
+                TimeoutSec    = 'How long one attempt, a status read or a whole download, may take, in seconds, from 1 to 3600. Default 30.'
+                Proxy         = 'A proxy for every request, status reads and downloads alike, loopback addresses included. Without it the proxy from Connect-Pixelcut is used, else the system proxy (HTTPS_PROXY and NO_PROXY, or the Windows settings).'
+                WhatIf        = 'Shows the file each job''s result would be saved as, without sending any request, creating the folder or needing a key.'
+                Confirm       = 'Asks before saving each file. ''Yes to All'' covers the rest of the pipeline.'
+            }
+            Inputs      = @(
+                @{ Type = 'Pixelcut.TryOn.TryOnJob'; Description = 'Jobs from Get-PixelcutTryOnJob or Wait-PixelcutTryOnJob; a recent completed one needs no status read.' }
+                @{ Type = 'System.String[]'; Description = 'Job ids, or objects with a JobId, job_id or Id property.' }
+            )
+            Outputs     = @(@{ Type = 'System.IO.FileInfo'; Description = 'With -PassThru, one per saved file. Without it, nothing.' })
+            Notes       = 'A result link is valid for one hour after the status read that gave it. The API key is sent only to the API, never to the result host.'
+            Examples    = @(
+                @{
+                    Title   = 'Wait for a job, then save its result'
+                    Code    = 'Get-PixelcutTryOnJob $id | Wait-PixelcutTryOnJob | Save-PixelcutTryOnResult -Path ./results'
+                    Remarks = 'Saves ./results/<id>.jpg once the job has completed. The job Wait-PixelcutTryOnJob writes was read moments ago, so it is downloaded without another status read.'
+                }
+                @{
+                    Title   = 'Save the results of every job in a CSV export'
+                    Code    = @'
+Import-Csv ./jobs.csv | Save-PixelcutTryOnResult -Path ./results -PassThru | Select-Object Name, Length
+'@
+                    Remarks = 'The CSV needs a job_id, JobId or Id column. Each id gets a status read, then a download; -PassThru lists the saved files.'
+                }
+                @{
+                    Title   = 'A runbook with the key in the environment'
+                    Code    = @'
+$env:PIXELCUT_API_KEY = Get-AutomationVariable -Name PixelcutApiKey
+$ids | Save-PixelcutTryOnResult -Path (Join-Path $env:TEMP 'results') -ErrorVariable failed -ErrorAction SilentlyContinue
+if ($failed) { $failed | ForEach-Object { '{0}: {1}' -f $_.TargetObject, $_.FullyQualifiedErrorId }; exit 1 }
+'@
+                    Remarks = 'Nothing prompts and the key never reaches the result host or the output. Every id is tried; the runbook exits 1 naming each job whose result was not saved.'
+                }
+                @{
+                    Title   = 'Tell a job that is not done yet from other failures'
+                    Code    = @'
+try { Save-PixelcutTryOnResult -JobId $id -Path ./results -ErrorAction Stop }
+catch {
+    switch -Wildcard ($_.FullyQualifiedErrorId) {
+        'JobNotCompleted,*' { "$($_.TargetObject): $($_.Exception.Message)" }
+        'FileExists,*'      { "$($_.TargetObject) was saved before" }
+        default             { throw }
+    }
+}
+'@
+                    Remarks = 'The error id starts FullyQualifiedErrorId; TargetObject is the job id. A failed job''s error code is in $_.Exception.ErrorCode.'
+                }
+                @{
+                    Title   = 'Preview, then replace, the files of earlier runs'
+                    Code    = @'
+Get-PixelcutTryOnJob $ids | Save-PixelcutTryOnResult -Path ./results -Force -WhatIf
+Get-PixelcutTryOnJob $ids | Save-PixelcutTryOnResult -Path ./results -Force
+'@
+                    Remarks = 'The first line names each file it would save or replace, and sends nothing. The second replaces each file only once its new picture has fully arrived.'
+                }
+            )
+        }
+
         'Get-PixelcutTryOnJob'  = @{
             Synopsis    = 'Gets the status of Pixelcut Try On jobs.'
             Description = @(

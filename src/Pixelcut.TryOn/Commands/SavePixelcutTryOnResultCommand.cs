@@ -1,0 +1,132 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using Pixelcut.TryOn.Operations;
+using Pixelcut.TryOn.Resilience;
+using Pixelcut.TryOn.Transport;
+
+namespace Pixelcut.TryOn.Commands
+{
+    /// <summary>Saves the results of completed Try On jobs as JPEG files named after their job ids.</summary>
+    [Cmdlet(VerbsData.Save, "PixelcutTryOnResult", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(FileInfo))]
+    public sealed class SavePixelcutTryOnResultCommand : PixelcutJobCommand<FileInfo>
+    {
+        private static readonly TimeSpan CleanUpWait = TimeSpan.FromSeconds(5);
+
+        private string _folder = string.Empty;
+        private ResultSaver? _saver;
+        private int _saved;
+        private long _bytesSaved;
+
+        /// <summary>
+        /// A piped job record. PowerShell binds it here as it is and to -JobId through its JobId, and binds a piped string
+        /// to -JobId alone, so a record that says its job completed a moment ago spares a status read.
+        /// </summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public TryOnJob? InputObject { get; set; }
+
+        /// <summary>The folder to save into, created when missing; the current file system location by default.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Path { get; set; }
+
+        /// <summary>Replaces a file of the same name instead of refusing the job.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>Writes the FileInfo of each saved file; without it a success writes nothing.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override string Action => "Save Try On result";
+
+        private protected override string? ProgressDetail => $"{_saved} file(s) saved, {_bytesSaved / 1048576.0:0.0} MB written";
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            _folder = ResolveFolder();
+        }
+
+        private protected override TryOnJob? PipedJob(string jobId) =>
+            InputObject != null && string.Equals(InputObject.JobId, jobId, StringComparison.Ordinal) ? InputObject : null;
+
+        private protected override Failure? Refuse(string jobId)
+        {
+            var (path, problem) = ResultFileName.In(_folder, jobId);
+            if (path == null) return new Failure(ErrorKind.UnsafeFileName, jobId, detail: problem);
+            if (Directory.Exists(path) || (File.Exists(path) && !Force)) return new Failure(ErrorKind.FileExists, jobId, detail: path);
+            return null;
+        }
+
+        private protected override bool ShouldProcessJob(string jobId)
+        {
+            var path = ResultFileName.In(_folder, jobId).Path!;
+            if (!ShouldProcess(path, Force && File.Exists(path) ? "Replace file with Try On result" : Action)) return false;
+            _saver ??= CreateSaver();
+            return true;
+        }
+
+        internal override Task<JobResult<FileInfo>> RunAsync(JobRequester requester, string jobId, TryOnJob? pipedJob, Action sending,
+            CancellationToken cancellation) =>
+            _saver!.SaveAsync(requester, jobId, ResultFileName.In(_folder, jobId).Path!, pipedJob, sending, cancellation);
+
+        protected override void WriteSuccess(FileInfo result)
+        {
+            _saved++;
+            _bytesSaved += result.Length;
+            if (PassThru) WriteObject(result);
+        }
+
+        // A stopped command returns only once its downloads have deleted their partial files.
+        private protected override void OnDisposing()
+        {
+            _saver?.WaitForCleanUp(CleanUpWait);
+            base.OnDisposing();
+        }
+
+        private string ResolveFolder()
+        {
+            if (Path == null) return SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+            var (folder, problem) = Resolved(Path);
+            if (folder == null) ConnectionSettings.ThrowFatal(this, new Failure(ErrorKind.InvalidSetting, null, detail: $"-Path '{Path}' {problem}"));
+            return folder!;
+        }
+
+        private (string? Folder, string? Problem) Resolved(string path)
+        {
+            string folder;
+            ProviderInfo provider;
+            try
+            {
+                folder = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+            }
+            catch (Exception e) when (e is RuntimeException || e is ArgumentException || e is NotSupportedException || e is IOException)
+            {
+                return (null, "is not a folder this command can save into: " + e.Message.TrimEnd('.'));
+            }
+            if (provider.Name != "FileSystem") return (null, $"is in the {provider.Name} provider, not the file system");
+            if (File.Exists(folder)) return (null, "is a file, not a folder");
+            return (folder, null);
+        }
+
+        /// <summary>Set up on the first job that is really saved, so -WhatIf creates no folder.</summary>
+        private ResultSaver CreateSaver()
+        {
+            try
+            {
+                Directory.CreateDirectory(_folder);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is NotSupportedException)
+            {
+                ConnectionSettings.ThrowFatal(this, new Failure(ErrorKind.InvalidSetting, null,
+                    detail: $"the folder '{_folder}' for -Path could not be created: {e.Message.TrimEnd('.')}"));
+            }
+            var download = new ResultDownload(HttpClients.For(ResolvedProxy), UserAgentText(), Output.ShowsDebug);
+            return new ResultSaver(download, Force);
+        }
+    }
+}

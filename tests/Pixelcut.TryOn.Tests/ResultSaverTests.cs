@@ -1,0 +1,150 @@
+using System.Management.Automation;
+
+namespace Pixelcut.TryOn.Tests;
+
+/// <summary>What a save decides without a network: which record spares a status read, which links are fetched, and how each failure reads.</summary>
+public class ResultSaverTests
+{
+    private static readonly DateTime Now = new(2025, 6, 1, 12, 0, 0, DateTimeKind.Utc);
+
+    private static TryOnJob Job(string status, DateTime retrievedAt, string? resultUrl = "https://assets.example.test/a.jpg",
+        string? errorCode = null, string? errorMessage = null) =>
+        new("a", status, resultUrl, errorCode, errorMessage, retrievedAt, "req-1");
+
+    [Fact]
+    public void A_completed_record_spares_the_status_read_until_a_minute_before_its_link_expires()
+    {
+        Assert.True(ResultSaver.IsUsable(Job("Completed", Now), Now));
+        Assert.True(ResultSaver.IsUsable(Job("Completed", Now.AddMinutes(-58.9)), Now));
+        Assert.False(ResultSaver.IsUsable(Job("Completed", Now.AddMinutes(-59)), Now));
+        Assert.False(ResultSaver.IsUsable(Job("Completed", Now.AddHours(-2)), Now));
+    }
+
+    [Theory]
+    [InlineData("Pending")]
+    [InlineData("Running")]
+    [InlineData("Failed")]
+    [InlineData("queued_for_gpu")]
+    public void Only_a_completed_record_with_a_link_spares_the_status_read(string status)
+    {
+        Assert.False(ResultSaver.IsUsable(Job(status, Now), Now));
+        Assert.False(ResultSaver.IsUsable(Job("Completed", Now, resultUrl: null), Now));
+        Assert.False(ResultSaver.IsUsable(null, Now));
+    }
+
+    [Fact]
+    public void A_job_that_is_not_completed_is_named_with_its_status_and_a_failed_one_with_its_error()
+    {
+        var pending = ResultSaver.NotCompleted(Job("Pending", Now, resultUrl: null));
+        Assert.Equal(ErrorKind.JobNotCompleted, pending.Kind);
+        Assert.Equal("Job 'a' has no result to save: it is Pending.", ErrorTable.ToException(pending).Message);
+
+        var failed = ResultSaver.NotCompleted(Job("Failed", Now, null, "content_filter_error", "Job processing failed"));
+        var exception = ErrorTable.ToException(failed);
+        Assert.Equal("Job 'a' has no result to save: it is Failed (content_filter_error: Job processing failed).", exception.Message);
+        Assert.Equal("content_filter_error", exception.ErrorCode);
+        Assert.Equal("req-1", exception.RequestId);
+    }
+
+    [Theory]
+    [InlineData("https://assets.example.test/a.jpg?sig=1", null)]
+    [InlineData("http://127.0.0.1:5000/assets/a.jpg", null)]
+    [InlineData("http://localhost/a.jpg", null)]
+    [InlineData("http://[::1]/a.jpg", null)]
+    [InlineData("http://example.com/x.jpg", "plain http to a host that is not this machine")]
+    [InlineData("ftp://example.com/x.jpg", "not an https address")]
+    [InlineData("file:///etc/passwd", "not an https address")]
+    [InlineData("/assets/x.jpg", "result link")]
+    [InlineData("assets/x.jpg", "not an absolute address")]
+    [InlineData("https://user:secret@example.com/x.jpg", "user name or password")]
+    [InlineData("", "no result link")]
+    [InlineData(null, "no result link")]
+    public void Only_an_https_link_or_one_to_this_machine_is_fetched(string? resultUrl, string? problem)
+    {
+        var (link, said) = ResultDownload.Checked(resultUrl);
+        if (problem == null)
+        {
+            Assert.NotNull(link);
+            Assert.Null(said);
+        }
+        else
+        {
+            Assert.Null(link);
+            Assert.Contains(problem, said);
+            Assert.DoesNotContain("secret", said);
+        }
+    }
+
+    [Fact]
+    public void A_link_is_shown_without_its_query()
+    {
+        Assert.Equal("https://assets.example.test/a.jpg", ResultDownload.Shown(new Uri("https://assets.example.test/a.jpg?X-Amz-Signature=abc")));
+        Assert.Equal("/login", ResultDownload.Shown(new Uri("/login?token=abc", UriKind.Relative)));
+    }
+
+    [Fact]
+    public void What_came_instead_of_a_picture_is_named_by_its_content_type_and_start()
+    {
+        var html = "<html>\n<title>Sign in to Hotel Wi-Fi</title>"u8.ToArray();
+        Assert.Equal("the answer is text/html; charset=utf-8, not a JPEG picture; it starts '<html> <title>Sign in to Hotel Wi-Fi</title>'",
+            ResultDownload.NotAPicture("text/html; charset=utf-8", html, html.Length));
+        var png = new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0 };
+        Assert.Equal("the answer is image/png, not a JPEG picture; it starts bytes 89 50 4E 47 0D 0A 1A 0A",
+            ResultDownload.NotAPicture("image/png", png, png.Length));
+        Assert.Equal("the answer is empty (no content type), not a JPEG picture", ResultDownload.NotAPicture(null, [], 0));
+    }
+
+    private static readonly Dictionary<string, Func<Failure>> Cases = new()
+    {
+        ["no answer at all"] = () => new Failure(ErrorKind.DownloadFailed, "a", detail: "refused", cause: new HttpRequestException("refused")),
+        ["a body cut short"] = () => ResultSaver.Final(new Failure(ErrorKind.ConnectionFailed, "a", detail: "cut", cause: new IOException("cut")), 6),
+        ["a timeout"] = () => ResultSaver.Final(new Failure(ErrorKind.RequestTimedOut, "a", detail: "slow", cause: new TaskCanceledException()), 6),
+        ["a 503 after retries"] = () => ResultSaver.Final(new Failure(ErrorKind.ServerError, "a", 503, detail: "busy"), 6),
+        ["a 429 after retries"] = () => ResultSaver.Final(new Failure(ErrorKind.RateLimitExceeded, "a", 429, detail: "slow down"), 6),
+        ["a redirect"] = () => new Failure(ErrorKind.DownloadFailed, "a", 302, detail: "redirected"),
+        ["a sign-in page"] = () => new Failure(ErrorKind.DownloadFailed, "a", 200, detail: "html"),
+        ["a link not fetched"] = () => new Failure(ErrorKind.DownloadFailed, "a", detail: "plain http", attempts: 0),
+        ["a file not written"] = () => new Failure(ErrorKind.DownloadFailed, "a", 200, detail: "disk full", cause: new IOException("disk full")),
+        ["a link refused twice"] = () => ResultSaver.Final(new Failure(ErrorKind.ResultExpired, "a", 403, detail: "expired"), 2),
+    };
+
+    [Theory]
+    [InlineData("no answer at all", ErrorCategory.ConnectionError)]
+    [InlineData("a body cut short", ErrorCategory.ConnectionError)]
+    [InlineData("a timeout", ErrorCategory.ConnectionError)]
+    [InlineData("a 503 after retries", ErrorCategory.ResourceUnavailable)]
+    [InlineData("a 429 after retries", ErrorCategory.ResourceUnavailable)]
+    [InlineData("a redirect", ErrorCategory.InvalidResult)]
+    [InlineData("a sign-in page", ErrorCategory.InvalidResult)]
+    [InlineData("a link not fetched", ErrorCategory.InvalidResult)]
+    [InlineData("a file not written", ErrorCategory.WriteError)]
+    [InlineData("a link refused twice", ErrorCategory.ResourceUnavailable)]
+    public void Each_download_failure_has_its_category(string what, ErrorCategory category)
+    {
+        var record = ErrorRecords.For(Cases[what]());
+        Assert.Equal(category, record.CategoryInfo.Category);
+        Assert.Equal("a", record.TargetObject);
+        Assert.False(string.IsNullOrWhiteSpace(record.ErrorDetails.RecommendedAction));
+    }
+
+    [Fact]
+    public void A_failure_the_retry_rule_judged_becomes_DownloadFailed_keeping_its_facts()
+    {
+        var cause = new IOException("reset");
+        var final = ResultSaver.Final(new Failure(ErrorKind.ConnectionFailed, "a", 0, null, "reset", 1, cause, "req-9"), 3);
+        Assert.Equal(ErrorKind.DownloadFailed, final.Kind);
+        Assert.Equal(3, final.Attempts);
+        Assert.Same(cause, final.Cause);
+        Assert.Equal("req-9", final.RequestId);
+        Assert.Equal("The result of job 'a' could not be downloaded after 3 attempt(s): reset.", ErrorTable.ToException(final).Message);
+        Assert.Same(cause, ErrorTable.ToException(final).InnerException);
+
+        Assert.Equal(ErrorKind.ResultExpired, ResultSaver.Final(new Failure(ErrorKind.ResultExpired, "a", 403), 2).Kind);
+        Assert.Equal(ErrorKind.ProxyAuthenticationRequired, ResultSaver.Final(new Failure(ErrorKind.ProxyAuthenticationRequired, "a", 407), 1).Kind);
+    }
+
+    [Fact]
+    public void A_link_never_fetched_says_so_without_counting_attempts() =>
+        Assert.Equal("The result of job 'a' could not be downloaded: the result link is bad.",
+            ErrorTable.ToException(new Failure(ErrorKind.DownloadFailed, "a", detail: "the result link is bad", attempts: 0)).Message);
+}
