@@ -14,8 +14,11 @@ try {
     $pending = '6ba7b810-9dad-11d1-80b4-00c04fd430c8', '9f3c2a1e-4b7d-4c55-8e0a-2d5f6b7c8d90'
     $finished = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f'
     $unknown = '00000000-0000-4000-8000-000000000000'
+    $rendering = '3e9a7c51-2b4d-4f68-9a0e-7c1d2e3f4a5b'
     Add-SandboxJob $sandbox -Id $pending
     Add-SandboxJob $sandbox -Id $finished -Status completed
+    Add-SandboxJob $sandbox -Id $rendering -Status running -Timeline @(@{ afterMs = 4000; status = 'completed' })
+    $results = Join-Path ([IO.Path]::GetTempPath()) "pixelcut-demo-results-$PID"
     Write-Host "Stand-in API at $($sandbox.BaseUri)."
 
     Show-Step "'$($pending[0])', '$($pending[1])' | Stop-PixelcutTryOnJob -WhatIf"
@@ -36,6 +39,11 @@ try {
     Show-Step "Get-PixelcutTryOnJob $($pending[0]) | Format-List"
     Get-PixelcutTryOnJob $pending[0] | Format-List | Out-Host
 
+    Show-Step "Get-PixelcutTryOnJob $rendering | Wait-PixelcutTryOnJob -PollIntervalSec 1 | Save-PixelcutTryOnResult -Path $results -PassThru"
+    Get-PixelcutTryOnJob $rendering | Wait-PixelcutTryOnJob -PollIntervalSec 1 | Save-PixelcutTryOnResult -Path $results -PassThru |
+        Format-Table Name, Length, LastWriteTime | Out-Host
+    Write-Host "Requests to the result host that carried the API key: $(@(Get-SandboxAssetLog $sandbox | Where-Object hadApiKey).Count)"
+
     Show-Step "Stop-PixelcutTryOnJob -JobId $unknown, $finished -ErrorVariable failed -ErrorAction SilentlyContinue"
     Stop-PixelcutTryOnJob -JobId $unknown, $finished -ErrorVariable failed -ErrorAction SilentlyContinue
     # Error records ignore Format-Table -Property, so pick the columns first.
@@ -50,6 +58,7 @@ try {
     }
 }
 finally {
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     Disconnect-Pixelcut
     Stop-PixelcutSandbox $sandbox
 }
