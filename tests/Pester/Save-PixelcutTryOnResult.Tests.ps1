@@ -299,6 +299,16 @@ Describe 'Save-PixelcutTryOnResult' {
             (Get-StatusReads viaproxy).viaProxy | Should -Be @($true)
         }
 
+        It 'shows progress while one long download is still running' {
+            Add-SandboxJob $sandbox -Id long -Status completed -AssetBytes 3000000 -AssetFault 'slow-body:2500'
+            $folder = New-ResultFolder
+            $run = Invoke-ModulePipeline -InputObject 'long' -Script "`$input | Save-PixelcutTryOnResult -Path '$folder'"
+            $run.Errors | Should -BeNullOrEmpty
+            $during = @($run.Progress | Where-Object StatusDescription -Match '^0 jobs, .*, 0 file\(s\) saved, \d+\.\d MB received$')
+            $during.Count | Should -BeGreaterThan 0 -Because "progress read: $(($run.Progress.StatusDescription) -join ' | ')"
+            (Get-Item (Join-Path $folder 'long.jpg')).Length | Should -Be 3000000
+        }
+
         It 'runs at most 8 downloads at once, whatever -ThrottleLimit allows' {
             $ids = 1..10 | ForEach-Object { "wave$_" }
             Add-SandboxJob $sandbox -Id $ids -Status completed -AssetFault 'slow-body:800'
@@ -323,7 +333,7 @@ Describe 'Save-PixelcutTryOnResult' {
             $shell.Streams.Error | Should -BeNullOrEmpty
             @(Get-Names $folder).Count | Should -Be 10
             # The second round ends past the 1.5 s after which progress shows.
-            $shell.Streams.Progress.StatusDescription -match '^\d+ jobs, .*, \d+ file\(s\) saved, \d+\.\d MB written$' | Should -Not -BeNullOrEmpty
+            $shell.Streams.Progress.StatusDescription -match '^\d+ jobs, .*, \d+ file\(s\) saved, \d+\.\d MB received$' | Should -Not -BeNullOrEmpty
             $shell.Dispose()
         }
     }
@@ -378,6 +388,18 @@ Describe 'Save-PixelcutTryOnResult' {
             $bytes = [IO.File]::ReadAllBytes((Join-Path $folder 'there.jpg'))
             $bytes[0..2] | Should -Be @(0xFF, 0xD8, 0xFF)
             Get-Names $folder | Should -Be @('there.jpg')
+        }
+
+        It 'saves a job given twice once, and never lets two ids whose names differ only in case write one file, -Force or not' {
+            Add-SandboxJob $sandbox -Id twice, Case, case -Status completed
+            $folder = New-ResultFolder
+            $files = 'twice', 'twice', 'Case', 'case' | Save-PixelcutTryOnResult -Path $folder -Force -PassThru -ErrorVariable failed -ErrorAction SilentlyContinue
+            $files.Name | Should -Be @('twice.jpg', 'Case.jpg')
+            $failed | Should -HaveCount 1
+            Assert-Failure $failed[0] case FileExists ResourceExists
+            @(Get-StatusReads twice).Count | Should -Be 1
+            @(Get-SandboxLog $sandbox | Where-Object { $_.jobId -ceq 'case' }) | Should -BeNullOrEmpty
+            Get-Names $folder | Sort-Object | Should -Be @('Case.jpg', 'twice.jpg')
         }
     }
 

@@ -96,8 +96,7 @@ Describe 'Wait-PixelcutTryOnJob' {
 
     It 'reports an unknown id as JobNotFound at once, and refuses a bad id without a request' {
         Add-SandboxJob $sandbox -Id p1
-        $shell = [powershell]::Create()
-        $null = $shell.AddScript("Import-Module '$(Get-BuiltModulePath)'`n'nope', '..', 'p1' | Wait-PixelcutTryOnJob -TimeoutSec 0 -PollIntervalSec 1")
+        $shell = New-ModulePowerShell "'nope', '..', 'p1' | Wait-PixelcutTryOnJob -TimeoutSec 0 -PollIntervalSec 1"
         $errors = $shell.Streams.Error
         $null = $shell.BeginInvoke()
         $deadline = [DateTime]::UtcNow.AddSeconds(5)
@@ -147,16 +146,18 @@ Describe 'Wait-PixelcutTryOnJob' {
         Add-SandboxJob $sandbox -Id p1
         Add-SandboxJob $sandbox -Id r1 -Status running
         Add-SandboxJob $sandbox -Id c1 -Status completed
-        $run = Invoke-ModulePipeline -InputObject 'p1', 'r1', 'c1' -Script '$input | Wait-PixelcutTryOnJob -TimeoutSec 2 -PollIntervalSec 1 -ErrorAction SilentlyContinue'
-        $descriptions = $run.Progress | Where-Object Activity -EQ 'Wait for Try On jobs' | ForEach-Object StatusDescription
-        @($descriptions -match '^1 Pending, 1 Running, 1 Completed; \d s of 2 s$').Count | Should -BeGreaterThan 0 -Because "progress read: $($descriptions -join ' | ')"
+        $run = Invoke-ModulePipeline -InputObject 'p1', 'r1', 'c1', 'nope' -Script '$input | Wait-PixelcutTryOnJob -TimeoutSec 2 -PollIntervalSec 1 -ErrorAction SilentlyContinue'
+        $records = @($run.Progress | Where-Object Activity -EQ 'Wait for Try On jobs' | Where-Object RecordType -NE 'Completed')
+        $descriptions = $records.StatusDescription
+        $expected = @($records | Where-Object StatusDescription -Match '^1 Pending, 1 Running, 1 Completed, 1 ended with an error; \d s of 2 s$')
+        $expected.Count | Should -BeGreaterThan 0 -Because "progress read: $($descriptions -join ' | ')"
+        $expected[0].PercentComplete | Should -Be 50
         ($run.Progress | Select-Object -Last 1).RecordType | Should -Be 'Completed'
     }
 
     It 'stops within a second on Ctrl+C' {
         Add-SandboxJob $sandbox -Id forever
-        $shell = [powershell]::Create()
-        $null = $shell.AddScript("Import-Module '$(Get-BuiltModulePath)'`nWait-PixelcutTryOnJob forever -TimeoutSec 0")
+        $shell = New-ModulePowerShell 'Wait-PixelcutTryOnJob forever -TimeoutSec 0'
         $async = $shell.BeginInvoke()
         $deadline = [DateTime]::UtcNow.AddSeconds(10)
         while (@(Get-Reads forever).Count -lt 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }

@@ -115,15 +115,46 @@ public class JobWatcherTests
     }
 
     [Fact]
-    public void A_job_not_read_yet_counts_as_such()
+    public async Task An_answer_that_arrives_after_Close_changes_nothing_Close_said()
     {
         var gate = new TaskCompletionSource<JobResult<TryOnJob>>();
         using var watcher = new JobWatcher((_, _) => gate.Task, Interval, new FakeClock(), CancellationToken.None);
 
         watcher.Watch("a");
         var (_, unended) = watcher.Close();
+        // The transport hands back an answer it has read even when cancelled; this one says the job completed.
+        gate.SetResult(Read("a", "Completed"));
+        await Task.Delay(100);
 
         Assert.Equal(JobWatcher.NotReadYet, Assert.Single(unended).Value);
+        Assert.False(watcher.TryTake(out _, TimeSpan.Zero, CancellationToken.None));
         Assert.Equal(JobWatcher.NotReadYet, Assert.Single(watcher.CountsByStatus()).Key);
+        Assert.False(watcher.Watch("b"));
+    }
+
+    [Fact]
+    public void A_job_whose_watch_ended_with_an_error_is_counted_as_such_and_as_ended()
+    {
+        var reads = new ScriptedReads(new() { ["gone"] = [id => Failed(id, ErrorKind.JobNotFound, 404)] });
+        using var watcher = new JobWatcher(reads.ReadAsync, Interval, new FakeClock(), CancellationToken.None);
+
+        watcher.Watch("gone");
+        TakeUntilEnded(watcher, 1);
+
+        Assert.Equal(JobWatcher.EndedWithError, Assert.Single(watcher.CountsByStatus()).Key);
+        Assert.Equal(0, watcher.Unfinished);
+    }
+
+    [Fact]
+    public void An_exception_that_escapes_a_read_ends_the_job_with_a_record()
+    {
+        using var watcher = new JobWatcher((_, _) => throw new InvalidOperationException("broken"), Interval, new FakeClock(), CancellationToken.None);
+
+        watcher.Watch("a");
+        var report = Assert.Single(TakeUntilEnded(watcher, 1));
+
+        Assert.Equal(ErrorKind.UnexpectedResponse, report.Result.Failure!.Kind);
+        Assert.Contains("broken", report.Result.Failure.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, watcher.Unfinished);
     }
 }

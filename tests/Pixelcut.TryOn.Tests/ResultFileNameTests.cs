@@ -20,6 +20,9 @@ public class ResultFileNameTests
     [InlineData("NULL.txt")]
     [InlineData("xCON")]
     [InlineData("50% [draft] {v2} #3 & 'x'")]
+    [InlineData("a~b")]
+    [InlineData("v1~draft")]
+    [InlineData("ABCDEF~1.x")]
     public void An_ordinary_id_names_its_own_jpg_in_the_folder(string jobId)
     {
         Assert.Null(ResultFileName.Problem(jobId));
@@ -47,6 +50,8 @@ public class ResultFileNameTests
     [InlineData("a\tb", "control character")]
     [InlineData("a\u001fb", "control character")]
     [InlineData("a\u007fb", "control character")]
+    [InlineData("ABCDEF~1", "short 8.3 name")]
+    [InlineData("x~12345", "short 8.3 name")]
     [InlineData("a\u0085b", "control character")]
     [InlineData("a\u009fb", "control character")]
     [InlineData("trailing.", "ends in a dot")]

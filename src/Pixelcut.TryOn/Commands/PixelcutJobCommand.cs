@@ -119,7 +119,7 @@ namespace Pixelcut.TryOn.Commands
         {
             if (_dispatcher != null)
             {
-                while (_dispatcher.Pending > 0) WriteResult(_dispatcher.TakeOldest());
+                while (_dispatcher.Pending > 0) WriteResult(_dispatcher.TakeOldest(UpdateProgress));
             }
             if (_progressShown)
             {
@@ -168,7 +168,7 @@ namespace Pixelcut.TryOn.Commands
         {
             dispatcher.Enqueue(jobId, work);
             foreach (var ready in dispatcher.TakeReady()) WriteResult(ready);
-            while (dispatcher.IsFull) WriteResult(dispatcher.TakeOldest());
+            while (dispatcher.IsFull) WriteResult(dispatcher.TakeOldest(UpdateProgress));
         }
 
         /// <summary>Set up on the first job that is really sent, so -WhatIf and bad ids need no key.</summary>

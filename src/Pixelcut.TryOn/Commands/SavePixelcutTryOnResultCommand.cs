@@ -1,8 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using Pixelcut.TryOn.Errors;
 using Pixelcut.TryOn.Operations;
 using Pixelcut.TryOn.Resilience;
 using Pixelcut.TryOn.Transport;
@@ -17,9 +19,12 @@ namespace Pixelcut.TryOn.Commands
         private static readonly TimeSpan CleanUpWait = TimeSpan.FromSeconds(5);
 
         private string _folder = string.Empty;
+        // What this command saves: an id given twice is saved once, and two ids whose names differ only in case (one file
+        // on Windows and macOS) never write the same file.
+        private readonly HashSet<string> _claimedIds = new HashSet<string>(StringComparer.Ordinal);
+        private readonly HashSet<string> _claimedPaths = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private ResultSaver? _saver;
         private int _saved;
-        private long _bytesSaved;
 
         /// <summary>
         /// A piped job record. PowerShell binds it here as it is and to -JobId through its JobId, and binds a piped string
@@ -43,7 +48,7 @@ namespace Pixelcut.TryOn.Commands
 
         protected override string Action => "Save Try On result";
 
-        private protected override string? ProgressDetail => $"{_saved} file(s) saved, {_bytesSaved / 1048576.0:0.0} MB written";
+        private protected override string? ProgressDetail => $"{_saved} file(s) saved, {(_saver?.BytesReceived ?? 0) / 1048576.0:0.0} MB received";
 
         protected override void BeginProcessing()
         {
@@ -58,14 +63,22 @@ namespace Pixelcut.TryOn.Commands
         {
             var (path, problem) = ResultFileName.In(_folder, jobId);
             if (path == null) return new Failure(ErrorKind.UnsafeFileName, jobId, detail: problem);
-            if (Directory.Exists(path) || (File.Exists(path) && !Force)) return new Failure(ErrorKind.FileExists, jobId, detail: path);
+            if (_claimedIds.Contains(jobId)) return null;
+            if (_claimedPaths.Contains(path) || Directory.Exists(path) || (File.Exists(path) && !Force)) return new Failure(ErrorKind.FileExists, jobId, detail: path);
             return null;
         }
 
         private protected override bool ShouldProcessJob(string jobId)
         {
             var path = ResultFileName.In(_folder, jobId).Path!;
+            if (_claimedIds.Contains(jobId))
+            {
+                Output.Verbose($"Job '{SafeText.Printable(jobId)}' was given again; its result is saved once.");
+                return false;
+            }
             if (!ShouldProcess(path, Force && File.Exists(path) ? "Replace file with Try On result" : Action)) return false;
+            _claimedIds.Add(jobId);
+            _claimedPaths.Add(path);
             _saver ??= CreateSaver();
             return true;
         }
@@ -77,7 +90,6 @@ namespace Pixelcut.TryOn.Commands
         protected override void WriteSuccess(FileInfo result)
         {
             _saved++;
-            _bytesSaved += result.Length;
             if (PassThru) WriteObject(result);
         }
 

@@ -127,10 +127,10 @@ namespace Pixelcut.TryOn.Commands
             _progressShown = true;
             var counts = _watcher.CountsByStatus();
             var total = counts.Sum(pair => pair.Value);
-            var finished = counts.Where(pair => pair.Key == "Completed" || pair.Key == "Failed").Sum(pair => pair.Value);
+            var ended = total - _watcher.Unfinished;
             var limit = TimeoutSec > 0 ? $" of {TimeoutSec}" : "";
             var status = string.Join(", ", counts.Select(pair => $"{pair.Value} {pair.Key}")) + $"; {elapsed.TotalSeconds:0} s{limit} s";
-            WriteProgress(new ProgressRecord(1, Activity, status) { PercentComplete = total == 0 ? 0 : 100 * finished / total });
+            WriteProgress(new ProgressRecord(1, Activity, status) { PercentComplete = total == 0 ? 0 : Math.Max(0, 100 * ended / total) });
         }
 
         private string Unfinished(string lastStatus) => lastStatus == JobWatcher.NotReadYet

@@ -15,7 +15,6 @@ namespace Pixelcut.TryOn.Errors
             internal Rule(ErrorCategory category, bool terminating, Func<Failure, string> describe, string recommendedAction,
                 Func<string, Failure, Exception?, PixelcutApiException> create, Func<Failure, ErrorCategory>? categoryOf = null)
             {
-                Category = category;
                 _categoryOf = categoryOf ?? (_ => category);
                 Terminating = terminating;
                 Describe = describe;
@@ -25,10 +24,7 @@ namespace Pixelcut.TryOn.Errors
 
             private readonly Func<Failure, ErrorCategory> _categoryOf;
 
-            /// <summary>The category of most failures of this kind.</summary>
-            public ErrorCategory Category { get; }
-
-            /// <summary>The category of one failure, for the few kinds whose category depends on what happened.</summary>
+            /// <summary>The category of one failure: the kind's own, or for the few kinds that depend on what happened, the one that fits.</summary>
             public ErrorCategory CategoryOf(Failure failure) => _categoryOf(failure);
 
             /// <summary>True when the failure dooms every later job too, so the command stops.</summary>
@@ -139,13 +135,12 @@ namespace Pixelcut.TryOn.Errors
         public static Rule For(ErrorKind kind) => Rules[kind];
 
         /// <summary>
-        /// What kind of trouble a failed download was: no whole answer came (a failure with a cause but no status); the
-        /// result host failed (5xx, 429, as the API's own ServerError and RateLimitExceeded are); the answer came but the
-        /// file could not be written (a cause beside a status); or the answer or the link itself could not be used.
+        /// What kind of trouble a failed download was: the result host did not give the picture (no whole answer came, or
+        /// it kept answering 5xx or 429); the answer came but the file could not be written (a cause beside a status); or
+        /// the answer or the link itself could not be used.
         /// </summary>
         internal static ErrorCategory DownloadCategory(Failure f) =>
-            f.StatusCode == 0 && f.Cause != null ? ErrorCategory.ConnectionError
-            : f.StatusCode >= 500 || f.StatusCode == 429 ? ErrorCategory.ResourceUnavailable
+            (f.StatusCode == 0 && f.Cause != null) || f.StatusCode >= 500 || f.StatusCode == 429 ? ErrorCategory.ConnectionError
             : f.Cause != null ? ErrorCategory.WriteError
             : ErrorCategory.InvalidResult;
 

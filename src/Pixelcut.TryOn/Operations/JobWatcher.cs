@@ -21,6 +21,9 @@ namespace Pixelcut.TryOn.Operations
         /// <summary>The status shown for a job whose first read has not been answered yet.</summary>
         public const string NotReadYet = "not read yet";
 
+        /// <summary>The status shown for a job whose watch ended with an error record rather than a finished job.</summary>
+        public const string EndedWithError = "ended with an error";
+
         private readonly Func<string, CancellationToken, Task<JobResult<TryOnJob>>> _read;
         private readonly TimeSpan _pollInterval;
         private readonly IClock _clock;
@@ -28,9 +31,11 @@ namespace Pixelcut.TryOn.Operations
         // Read once: a read still finishing after Dispose must see a cancelled token, not a disposed source.
         private readonly CancellationToken _stopped;
         private readonly BlockingCollection<WatchReport> _reports = new BlockingCollection<WatchReport>();
-        private readonly ConcurrentDictionary<string, string> _lastStatus = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<string, bool> _ended = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        // What is known of each job, and whether the watch is closed, change together under one lock: a report either
+        // lands before Close, or is dropped and the job is reported by Close with the status it had.
         private readonly object _gate = new object();
+        private readonly Dictionary<string, string> _lastStatus = new Dictionary<string, string>(StringComparer.Ordinal);
+        private readonly HashSet<string> _ended = new HashSet<string>(StringComparer.Ordinal);
         private bool _closed;
 
         public JobWatcher(Func<string, CancellationToken, Task<JobResult<TryOnJob>>> read, TimeSpan pollInterval, IClock clock,
@@ -44,12 +49,19 @@ namespace Pixelcut.TryOn.Operations
         }
 
         /// <summary>Jobs watched whose watch has not ended with a final report.</summary>
-        public int Unfinished => _lastStatus.Count - _ended.Count;
+        public int Unfinished
+        {
+            get { lock (_gate) return _lastStatus.Count - _ended.Count; }
+        }
 
         /// <summary>Starts watching a job; false when it is watched already, so each job is reported once.</summary>
         public bool Watch(string jobId)
         {
-            if (!_lastStatus.TryAdd(jobId, NotReadYet)) return false;
+            lock (_gate)
+            {
+                if (_closed || _lastStatus.ContainsKey(jobId)) return false;
+                _lastStatus.Add(jobId, NotReadYet);
+            }
             _ = PollAsync(jobId);
             return true;
         }
@@ -59,9 +71,14 @@ namespace Pixelcut.TryOn.Operations
             _reports.TryTake(out report!, (int)Math.Max(0, wait.TotalMilliseconds), cancellation);
 
         /// <summary>How many watched jobs last read as each status, for progress.</summary>
-        public IReadOnlyList<KeyValuePair<string, int>> CountsByStatus() =>
-            _lastStatus.Values.GroupBy(status => status).Select(group => new KeyValuePair<string, int>(group.Key, group.Count()))
-                .OrderBy(pair => StatusOrder(pair.Key)).ToList();
+        public IReadOnlyList<KeyValuePair<string, int>> CountsByStatus()
+        {
+            lock (_gate)
+            {
+                return _lastStatus.Values.GroupBy(status => status).Select(group => new KeyValuePair<string, int>(group.Key, group.Count()))
+                    .OrderBy(pair => StatusOrder(pair.Key)).ToList();
+            }
+        }
 
         /// <summary>
         /// Stops every read and returns what was reported and not yet taken, then each job whose watch had not ended
@@ -69,15 +86,18 @@ namespace Pixelcut.TryOn.Operations
         /// </summary>
         public (IReadOnlyList<WatchReport> Reported, IReadOnlyList<KeyValuePair<string, string>> Unended) Close()
         {
-            _stop.Cancel();
+            List<WatchReport> reported;
+            List<KeyValuePair<string, string>> unended;
             lock (_gate)
             {
                 _closed = true;
-                var reported = new List<WatchReport>();
+                reported = new List<WatchReport>();
                 while (_reports.TryTake(out var report)) reported.Add(report);
-                var unended = _lastStatus.Where(pair => !_ended.ContainsKey(pair.Key)).ToList();
-                return (reported, unended);
+                unended = _lastStatus.Where(pair => !_ended.Contains(pair.Key)).ToList();
             }
+            // Outside the lock: cancelling runs the reads' callbacks, and a read that ends now finds the watch closed.
+            _stop.Cancel();
+            return (reported, unended);
         }
 
         public void Dispose()
@@ -96,7 +116,6 @@ namespace Pixelcut.TryOn.Operations
                 {
                     var result = await _read(jobId, _stopped).ConfigureAwait(false);
                     var job = result.Value;
-                    if (job != null) _lastStatus[jobId] = job.Status;
                     // A definite answer ends the watch: a finished job, or a failure that another read would only repeat.
                     // Failures worth retrying were retried already; the job is read again after the interval.
                     var ends = job?.IsFinished ?? !RetryPolicy.IsRetryable(result.Failure!);
@@ -113,6 +132,13 @@ namespace Pixelcut.TryOn.Operations
             {
                 // Closed, or the command was stopped: the job stays unended.
             }
+            catch (Exception e)
+            {
+                // The read path turns every failure into a result; should anything escape it, the job must still end
+                // with a record rather than leave a wait without a limit waiting for ever.
+                var failure = new Failure(ErrorKind.UnexpectedResponse, jobId, detail: "its status could not be read: " + SafeText.Printable(e.Message), cause: e);
+                Report(new WatchReport(new JobResult<TryOnJob>(jobId, null, failure, Array.Empty<TraceLine>()), ends: true));
+            }
         }
 
         private bool Report(WatchReport report)
@@ -120,7 +146,11 @@ namespace Pixelcut.TryOn.Operations
             lock (_gate)
             {
                 if (_closed) return false;
-                if (report.Ends) _ended[report.Result.JobId] = true;
+                var jobId = report.Result.JobId;
+                var job = report.Result.Value;
+                if (job != null) _lastStatus[jobId] = job.Status;
+                else if (report.Ends) _lastStatus[jobId] = EndedWithError;
+                if (report.Ends) _ended.Add(jobId);
                 _reports.Add(report);
                 return true;
             }
@@ -128,7 +158,7 @@ namespace Pixelcut.TryOn.Operations
 
         private static int StatusOrder(string status)
         {
-            var index = Array.IndexOf(new[] { NotReadYet, "Pending", "Running", "Completed", "Failed" }, status);
+            var index = Array.IndexOf(new[] { NotReadYet, "Pending", "Running", "Completed", "Failed", EndedWithError }, status);
             return index < 0 ? int.MaxValue : index;
         }
     }

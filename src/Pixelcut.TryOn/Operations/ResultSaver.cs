@@ -28,6 +28,7 @@ namespace Pixelcut.TryOn.Operations
         private readonly SemaphoreSlim _downloads = new SemaphoreSlim(MaxDownloadsAtOnce, MaxDownloadsAtOnce);
         private readonly object _gate = new object();
         private int _temporaryFiles;
+        private long _bytesReceived;
 
         /// <param name="replace">Whether an existing file is replaced (-Force) rather than left as it is.</param>
         public ResultSaver(ResultDownload download, bool replace)
@@ -35,6 +36,9 @@ namespace Pixelcut.TryOn.Operations
             _download = download;
             _replace = replace;
         }
+
+        /// <summary>Bytes of pictures received so far, for progress; a retried download counts again.</summary>
+        public long BytesReceived => Interlocked.Read(ref _bytesReceived);
 
         /// <summary>Whether a job record says enough to download without reading the status again: completed, with a link still valid for a while.</summary>
         public static bool IsUsable(TryOnJob? job, DateTime utcNow) =>
@@ -113,7 +117,7 @@ namespace Pixelcut.TryOn.Operations
                 await _downloads.WaitAsync(cancellation).ConfigureAwait(false);
                 try
                 {
-                    outcome = await _download.GetAsync(jobId, link, open, requester.Timeout, trace.Add, cancellation).ConfigureAwait(false);
+                    outcome = await _download.GetAsync(jobId, link, open, requester.Timeout, trace.Add, Received, cancellation).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -150,6 +154,8 @@ namespace Pixelcut.TryOn.Operations
             failure.Kind == ErrorKind.ResultExpired || failure.Kind == ErrorKind.DownloadFailed || ErrorTable.For(failure.Kind).Terminating
                 ? failure.WithAttempts(attempts)
                 : new Failure(ErrorKind.DownloadFailed, failure.JobId, failure.StatusCode, failure.ErrorCode, failure.Detail, attempts, failure.Cause, failure.RequestId);
+
+        private void Received(int bytes) => Interlocked.Add(ref _bytesReceived, bytes);
 
         private void Opened()
         {

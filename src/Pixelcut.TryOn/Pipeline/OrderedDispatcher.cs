@@ -14,6 +14,8 @@ namespace Pixelcut.TryOn.Pipeline
     /// </summary>
     internal sealed class OrderedDispatcher<T>
     {
+        private const int WaitingTickMilliseconds = 250;
+
         private readonly SemaphoreSlim _slots;
         private readonly Queue<Item> _window = new Queue<Item>();
         private readonly int _windowSize;
@@ -50,11 +52,12 @@ namespace Pixelcut.TryOn.Pipeline
         }
 
         /// <summary>Blocks until the oldest item is done and returns its result.</summary>
+        /// <param name="whileWaiting">Called on the caller's thread every quarter second the oldest item is still running, for progress.</param>
         /// <exception cref="OperationCanceledException">The dispatcher's cancellation fired first.</exception>
-        public T TakeOldest()
+        public T TakeOldest(Action? whileWaiting = null)
         {
             var oldest = _window.Peek();
-            oldest.Task.Wait(_cancellation);
+            while (!oldest.Task.Wait(WaitingTickMilliseconds, _cancellation)) whileWaiting?.Invoke();
             return _window.Dequeue().Task.GetAwaiter().GetResult();
         }
 

@@ -130,7 +130,7 @@ namespace Pixelcut.TryOn.Transport
             return message;
         }
 
-        /// <summary>The request as -Debug shows it: the key is never shown, nor a query (a signed link's query is its password).</summary>
+        /// <summary>The request as -Debug shows it: the key is never shown, nor a query (a signed link's query grants access to it).</summary>
         internal static string Describe(HttpRequestMessage message)
         {
             var line = new StringBuilder($"HTTP request: {message.Method} {message.RequestUri?.GetLeftPart(UriPartial.Path)}");

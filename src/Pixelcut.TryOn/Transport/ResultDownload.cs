@@ -53,8 +53,9 @@ namespace Pixelcut.TryOn.Transport
         public static string Shown(Uri link) => SafeText.Printable(link.IsAbsoluteUri ? link.GetLeftPart(UriPartial.Path) : link.OriginalString.Split('?')[0]);
 
         /// <param name="open">Gives the stream for the body, once the answer has shown it is a JPEG picture; the caller disposes it.</param>
+        /// <param name="received">Told how many bytes were written each time some were, for progress.</param>
         public async Task<DownloadAttempt> GetAsync(string jobId, Uri link, Func<Stream> open, TimeSpan timeout, Action<TraceLine> trace,
-            CancellationToken cancellation)
+            Action<int> received, CancellationToken cancellation)
         {
             var request = "GET " + Shown(link);
             using (var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
@@ -89,7 +90,7 @@ namespace Pixelcut.TryOn.Transport
                         return DownloadAttempt.Failed(refusal, PixelcutHttp.RetryAfter(response.Headers));
                     }
                     if (_logExchange) trace(TraceLine.Debug(PixelcutHttp.Describe(response, watch, PixelcutHttp.RequestIdOf(response.Headers), "(a picture, not shown)")));
-                    var outcome = await ReadPictureAsync(jobId, status, response.Content, open, timeout, attemptCancellation.Token, cancellation).ConfigureAwait(false);
+                    var outcome = await ReadPictureAsync(jobId, status, response.Content, open, received, timeout, attemptCancellation.Token, cancellation).ConfigureAwait(false);
                     trace(TraceLine.Verbose(outcome.Failure == null
                         ? $"{answer}, {outcome.Bytes} bytes in {watch.ElapsedMilliseconds} ms"
                         : $"{answer}, not saved: {outcome.Failure.Detail} ({watch.ElapsedMilliseconds} ms)"));
@@ -159,7 +160,7 @@ namespace Pixelcut.TryOn.Transport
 
         /// <summary>Reads a 2xx body into the stream <paramref name="open"/> gives, once its first bytes show a JPEG picture.</summary>
         private static async Task<DownloadAttempt> ReadPictureAsync(string jobId, int status, HttpContent? content, Func<Stream> open,
-            TimeSpan timeout, CancellationToken attempt, CancellationToken cancellation)
+            Action<int> received, TimeSpan timeout, CancellationToken attempt, CancellationToken cancellation)
         {
             var declared = content?.Headers.ContentLength;
             var contentType = content?.Headers.ContentType?.ToString();
@@ -196,6 +197,7 @@ namespace Pixelcut.TryOn.Transport
                             return WriteFailed(jobId, status, e);
                         }
                         written += count;
+                        received(count);
                         count = await body.ReadAsync(buffer, 0, buffer.Length, attempt).ConfigureAwait(false);
                     }
                 }
@@ -206,7 +208,8 @@ namespace Pixelcut.TryOn.Transport
             }
             // A body that closed early without the transport noticing (no length, or a connection: close body).
             if (declared.HasValue && written != declared.Value)
-                return Cut(new Failure(ErrorKind.ConnectionFailed, jobId, detail: $"{declared.Value} bytes were announced"), written);
+                return Cut(new Failure(ErrorKind.ConnectionFailed, jobId, detail: $"{declared.Value} bytes were announced",
+                    cause: new EndOfStreamException($"The body ended after {written} of {declared.Value} bytes.")), written);
             return DownloadAttempt.Succeeded(written);
         }
 

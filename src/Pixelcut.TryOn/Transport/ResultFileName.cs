@@ -40,6 +40,7 @@ namespace Pixelcut.TryOn.Transport
             var last = jobId[jobId.Length - 1];
             if (last == '.' || last == ' ') return "it ends in a dot or a space, which Windows drops from a name";
             if (IsDeviceName(jobId)) return "Windows reserves the name for a device";
+            if (LooksLikeShortName(jobId)) return "it ends in '~' and digits, so Windows may take it for the short 8.3 name of another file";
             var bytes = Encoding.UTF8.GetByteCount(For(jobId));
             if (bytes > MaxNameBytes) return $"the file name would be {bytes} bytes long, more than the {MaxNameBytes} a file system allows";
             return null;
@@ -68,6 +69,19 @@ namespace Pixelcut.TryOn.Transport
         {
             var start = fileName.Length <= 48 ? fileName : fileName.Substring(0, char.IsHighSurrogate(fileName[47]) ? 47 : 48);
             return "." + start + "." + unique + ".partial";
+        }
+
+        // Where a volume keeps 8.3 names, "ABCDEF~1.jpg" may already name "abcdefghij.jpg": such a name could find, and with
+        // -Force replace, another job's picture. A short name has one dot at most, so an id with a dot cannot be one.
+        private static bool LooksLikeShortName(string jobId)
+        {
+            var tilde = jobId.LastIndexOf('~');
+            if (tilde < 0 || tilde == jobId.Length - 1 || jobId.IndexOf('.') >= 0) return false;
+            for (var i = tilde + 1; i < jobId.Length; i++)
+            {
+                if (jobId[i] < '0' || jobId[i] > '9') return false;
+            }
+            return true;
         }
 
         private static bool IsDeviceName(string jobId)

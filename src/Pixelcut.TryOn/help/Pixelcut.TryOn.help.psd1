@@ -24,12 +24,12 @@
             )
             Parameters  = @{
                 JobId    = 'The ids of the jobs to cancel. Takes strings, and objects with a JobId, job_id or Id property (Import-Csv rows, ConvertFrom-Json objects, the output of Get-PixelcutTryOnJob and -PassThru). Ids are text: a number or any other value (such as the Id of a Get-Process object) is refused, as is an id that cannot travel as one URL path segment (empty, blank, ''.'', ''..'', control or text-direction characters, unpaired surrogates, over 1,024 characters); each gets error InvalidJobId and nothing is sent for it. Tab completion offers the ids this session has looked up with Get-PixelcutTryOnJob.'
-                PassThru = 'Writes a Pixelcut.TryOn.CancelledJob (JobId, Message) for each cancelled job. Without it a success writes nothing.'
+                PassThru = 'Writes a Pixelcut.TryOn.CancelledJob for each cancelled job: JobId, Message, CancelledAt (UTC, when the confirming answer arrived), Attempts (requests sent for the job) and RequestId. Without it a success writes nothing.'
                 WhatIf   = 'Shows which jobs would be cancelled, without sending any request and without needing a key.'
                 Confirm  = 'Asks before cancelling each job. ''Yes to All'' covers the rest of the pipeline.'
             }
             Inputs      = @(@{ Type = 'System.String[]'; Description = 'Job ids, or objects with a JobId, job_id or Id property.' })
-            Outputs     = @(@{ Type = 'Pixelcut.TryOn.CancelledJob'; Description = 'With -PassThru, one per cancelled job: JobId and the server''s Message.' })
+            Outputs     = @(@{ Type = 'Pixelcut.TryOn.CancelledJob'; Description = 'With -PassThru, one per cancelled job: JobId, the server''s Message, CancelledAt, Attempts and RequestId, an audit record Export-Csv keeps whole.' })
             Notes       = 'The API key is sent only as the X-API-KEY header; it never appears in output, errors or transcripts.'
             Examples    = @(
                 @{
@@ -79,7 +79,7 @@ Get-PixelcutTryOnJob -JobId $ids | Where-Object Status -in 'Pending', 'Running' 
                 'Save-PixelcutTryOnResult downloads the picture of each completed Try On job and saves it as <JobId>.jpg in the folder -Path names (the current location by default; created when missing). It takes the TryOnJob objects of Get-PixelcutTryOnJob and Wait-PixelcutTryOnJob, job id strings, and Import-Csv rows, from the pipeline or -JobId. Without -PassThru it writes nothing on success, as Save-Module and Export-Csv do; with it, one System.IO.FileInfo per saved file.'
                 'A piped TryOnJob that reads Completed and was retrieved less than 59 minutes ago is downloaded straight away, since its result link is valid for an hour. Any other job, and every id given as text, gets one status read first (GET /v1/try-on/job/{jobId}), at the same pace, with the same retries and the same error records as Get-PixelcutTryOnJob. A job that is not completed gives JobNotCompleted, naming its status and, for a failed job, its error code and message. The command therefore needs an API key like the other job commands, also when a status read turns out not to be needed: a refused link is renewed through the API.'
                 'The download goes to the result host itself, through the same proxy as the API, with no API key, no cookie and no Authorization header. Its link must be https (plain http only to a loopback address), and redirects are not followed (DownloadFailed, naming where it pointed). A 403 or 404 from the result host (an expired link) is answered with one more status read for a fresh link and one more download; a second refusal is ResultExpired. A 5xx, 429, dropped connection or timeout is retried as -MaxRetryCount allows, then reported as DownloadFailed. Only a body that starts as a JPEG picture is saved: a sign-in page from a hotel or corporate network is DownloadFailed, naming its content type. At most 8 downloads run at once.'
-                'Each picture is written to a hidden temporary file in the folder and renamed to <JobId>.jpg only once it has fully arrived, so a failed, interrupted or stopped (Ctrl+C) download leaves no file, whole or partial. A job id that cannot be a file name on Windows, macOS or Linux (a path separator, '':'', ''*?"<>|'', a control character, a trailing dot or space, a device name such as CON or NUL.txt, or a name over 255 bytes) gives UnsafeFileName, and an existing file gives FileExists unless -Force is given; for both nothing is sent.'
+                'Each picture is written to a temporary file in the folder (.<name>.<random>.partial, hidden on Linux and macOS) and renamed to <JobId>.jpg only once it has fully arrived, so a failed, interrupted or stopped (Ctrl+C) download leaves no file, whole or partial. A job id that cannot be a file name on Windows, macOS or Linux (a path separator, '':'', ''*?"<>|'', a control character, a trailing dot or space, a device name such as CON or NUL.txt, or a name over 255 bytes) gives UnsafeFileName, and an existing file gives FileExists unless -Force is given; for both nothing is sent.'
             )
             Parameters  = @{
                 JobId         = 'The ids of the jobs whose results to save. Takes TryOnJob objects (Get-PixelcutTryOnJob, Wait-PixelcutTryOnJob), strings, and objects with a JobId, job_id or Id property (Import-Csv rows, ConvertFrom-Json objects). Ids are text: a number or any other value is refused, as is an id that cannot travel as one URL path segment (empty, blank, ''.'', ''..'', control or text-direction characters, unpaired surrogates, over 1,024 characters); each gets error InvalidJobId and nothing is sent for it. Tab completion offers the ids this session has looked up with Get-PixelcutTryOnJob.'
@@ -154,7 +154,7 @@ Get-PixelcutTryOnJob $ids | Save-PixelcutTryOnResult -Path ./results -Force
             )
             Parameters  = @{}
             Inputs      = @(@{ Type = 'System.String[]'; Description = 'Job ids, or objects with a JobId, job_id or Id property.' })
-            Outputs     = @(@{ Type = 'Pixelcut.TryOn.TryOnJob'; Description = 'One per job found: JobId, Status, ResultUrl, ErrorCode, ErrorMessage, IsCancelled. Format-List shows every property.' })
+            Outputs     = @(@{ Type = 'Pixelcut.TryOn.TryOnJob'; Description = 'One per job found: JobId, Status, ResultUrl (valid for one hour from RetrievedAt), ErrorCode, ErrorMessage, RetrievedAt (UTC), RequestId, IsCancelled, IsFinished. The table shows JobId, Status and the result or error; Format-List and Export-Csv carry every property.' })
             Notes       = 'The API has no endpoint that lists jobs: ids come from your own records. A result URL is valid for one hour.'
             Examples    = @(
                 @{
@@ -201,7 +201,10 @@ $failures | Where-Object FullyQualifiedErrorId -like 'JobNotFound,*' | ForEach-O
                 PollIntervalSec = 'How long to wait after each answer about a job before reading it again, in seconds, from 1 to 3600. Default 2.'
                 Any             = 'Returns as soon as one job is completed or failed, with that job only; the others are neither written nor reported.'
             }
-            Inputs      = @(@{ Type = 'System.String[]'; Description = 'Job ids, or objects with a JobId, job_id or Id property, such as the output of Get-PixelcutTryOnJob.' })
+            Inputs      = @(
+                @{ Type = 'System.String[]'; Description = 'Job ids, or objects with a JobId, job_id or Id property (Import-Csv rows, ConvertFrom-Json objects).' }
+                @{ Type = 'Pixelcut.TryOn.TryOnJob'; Description = 'The output of Get-PixelcutTryOnJob; its JobId is what is waited for.' }
+            )
             Outputs     = @(@{ Type = 'Pixelcut.TryOn.TryOnJob'; Description = 'One per job that is completed or failed, when it finishes: JobId, Status, ResultUrl (valid for one hour from RetrievedAt), ErrorCode, ErrorMessage, RetrievedAt, RequestId.' })
             Notes       = 'The API has no cancelled status: a cancelled job reads as Failed with ErrorCode job_cancelled, and so ends the wait.'
             Examples    = @(
