@@ -93,11 +93,7 @@ namespace Pixelcut.TryOn.Commands
             if (!_finished) AccountForUnreported(viaHost: true);
         }
 
-        private protected override void OnEndingEarly()
-        {
-            StopRequested.Cancel();
-            AccountForUnreported(viaHost: false);
-        }
+        private protected override void OnEndingEarly() => AccountForUnreported(viaHost: false);
 
         private void ProcessJobIds()
         {

@@ -23,7 +23,7 @@ namespace Pixelcut.TryOn.Commands
         private JobWatcher? _watcher;
         private TimeSpan _lastProgress;
         private bool _progressShown;
-        private bool _anyWritten;
+        private bool _jobWritten;
 
         /// <summary>How long to wait for all jobs, in seconds; 0 waits without a limit.</summary>
         [Parameter]
@@ -49,7 +49,7 @@ namespace Pixelcut.TryOn.Commands
         {
             foreach (var jobId in JobId)
             {
-                if (Any && _anyWritten) return;
+                if (AnyAnswered) return;
                 var refusal = RefusalOf(jobId);
                 if (refusal != null) WriteFailure(refusal);
                 else Watcher().Watch(jobId);
@@ -60,25 +60,27 @@ namespace Pixelcut.TryOn.Commands
         protected override void EndProcessing() => StopOnCancellation(() =>
         {
             if (_watcher == null) return;
-            while (_watcher.Unfinished > 0 && !(Any && _anyWritten) && !TimedOut())
+            while (_watcher.Unfinished > 0 && !AnyAnswered && !TimedOut())
             {
                 WriteReports(Tick);
                 UpdateProgress();
             }
             var (reported, unended) = _watcher.Close();
             foreach (var report in reported) WriteReport(report);
-            if (!(Any && _anyWritten))
+            if (!AnyAnswered)
             {
                 foreach (var job in unended)
                 {
-                    WriteFailure(new Failure(ErrorKind.WaitTimedOut, job.Key,
-                        detail: Unfinished(job.Value)));
+                    WriteFailure(new Failure(ErrorKind.WaitTimedOut, job.Key, detail: Unfinished(job.Value)));
                 }
             }
             if (_progressShown) WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
         });
 
         private protected override void OnDisposing() => _watcher?.Dispose();
+
+        /// <summary>With -Any, one finished job is the whole answer: nothing more is watched, written or reported.</summary>
+        private bool AnyAnswered => Any && _jobWritten;
 
         private JobWatcher Watcher()
         {
@@ -95,7 +97,7 @@ namespace Pixelcut.TryOn.Commands
         private void WriteReports(TimeSpan wait)
         {
             if (_watcher == null) return;
-            while (!(Any && _anyWritten) && _watcher.TryTake(out var report, wait, StopRequested.Token))
+            while (!AnyAnswered && _watcher.TryTake(out var report, wait, StopRequested.Token))
             {
                 WriteReport(report);
                 wait = TimeSpan.Zero;
@@ -106,12 +108,12 @@ namespace Pixelcut.TryOn.Commands
         {
             var result = report.Result;
             Output.Trace(result.Trace);
-            if (!report.Ends || (Any && _anyWritten)) return;
+            if (!report.Ends || AnyAnswered) return;
             if (result.Value != null)
             {
                 Session.RecentJobs.Remember(result.Value);
                 WriteObject(result.Value);
-                _anyWritten = true;
+                _jobWritten = true;
             }
             else
             {
