@@ -124,15 +124,9 @@ namespace Pixelcut.TryOn.Operations
                     _downloads.Release();
                 }
                 if (outcome.Failure == null) return (outcome, attempt);
-                var decision = requester.Policy.Decide(attempt, outcome.Failure, outcome.RetryAfter);
-                if (decision.Delay is TimeSpan delay)
-                {
-                    trace.Add(TraceLine.Verbose($"Download of job '{SafeText.Printable(jobId)}': {JobRequester.Describe(outcome.Failure)}, " +
-                        $"retrying in {delay.TotalSeconds:0.0} s, attempt {attempt + 1} of {requester.Policy.MaxRetryCount + 1}"));
-                    await requester.Clock.Delay(delay, cancellation).ConfigureAwait(false);
-                    continue;
-                }
-                return (outcome, attempt);
+                var retried = await requester.WaitToRetryAsync($"the download of job '{SafeText.Printable(jobId)}'", attempt, outcome.Failure,
+                    outcome.RetryAfter, trace, cancellation).ConfigureAwait(false);
+                if (!retried) return (outcome, attempt);
             }
         }
 

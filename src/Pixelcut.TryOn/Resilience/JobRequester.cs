@@ -40,11 +40,6 @@ namespace Pixelcut.TryOn.Resilience
             _timeout = timeout;
         }
 
-        /// <summary>The retry rule this requester keeps, for other requests of the same command to keep too.</summary>
-        public RetryPolicy Policy => _policy;
-
-        public IClock Clock => _clock;
-
         /// <summary>How long one attempt may take.</summary>
         public TimeSpan Timeout => _timeout;
 
@@ -88,18 +83,32 @@ namespace Pixelcut.TryOn.Resilience
                     if (!_limiter.OnThrottled(result.InFlight)) _pacer.OnThrottled();
                 }
 
-                var decision = _policy.Decide(attempt, failure, result.Attempt.RetryAfter);
-                if (decision.Delay == null)
-                {
-                    if (RetryPolicy.IsRetryable(failure)) trace.Add(TraceLine.Verbose($"Not retrying job '{SafeText.Printable(jobId)}': {decision.Reason}."));
-                    return new JobResult<ApiAnswer>(jobId, null, failure.WithAttempts(attempt), trace, mayHaveReachedServer, attempt);
-                }
-
+                var retried = await WaitToRetryAsync($"job '{SafeText.Printable(jobId)}'", attempt, failure, result.Attempt.RetryAfter, trace, cancellation)
+                    .ConfigureAwait(false);
+                if (!retried) return new JobResult<ApiAnswer>(jobId, null, failure.WithAttempts(attempt), trace, mayHaveReachedServer, attempt);
                 if (throttled) Interlocked.Increment(ref _throttledCount);
                 Interlocked.Increment(ref _retryCount);
-                trace.Add(TraceLine.Verbose($"{Describe(failure)}, retrying in {decision.Delay.Value.TotalSeconds:0.0} s, attempt {attempt + 1} of {_policy.MaxRetryCount + 1}"));
-                await _clock.Delay(decision.Delay.Value, cancellation).ConfigureAwait(false);
             }
+        }
+
+        /// <summary>
+        /// After attempt number <paramref name="attempt"/> failed: waits as the retry rule says and returns true, or returns
+        /// false when there is to be no other attempt. Every retry loop of a command, for the API or beside it, goes
+        /// through here, so all keep one rule, one count of attempts and one way of saying so.
+        /// </summary>
+        /// <param name="subject">What is not retried, for the Verbose line that says so: "job 'x'".</param>
+        public async Task<bool> WaitToRetryAsync(string subject, int attempt, Failure failure, TimeSpan? retryAfter, ICollection<TraceLine> trace,
+            CancellationToken cancellation)
+        {
+            var decision = _policy.Decide(attempt, failure, retryAfter);
+            if (decision.Delay == null)
+            {
+                if (RetryPolicy.IsRetryable(failure)) trace.Add(TraceLine.Verbose($"Not retrying {subject}: {decision.Reason}."));
+                return false;
+            }
+            trace.Add(TraceLine.Verbose($"{Describe(failure)}, retrying in {decision.Delay.Value.TotalSeconds:0.0} s, attempt {attempt + 1} of {_policy.MaxRetryCount + 1}"));
+            await _clock.Delay(decision.Delay.Value, cancellation).ConfigureAwait(false);
+            return true;
         }
 
         /// <summary>
@@ -143,7 +152,7 @@ namespace Pixelcut.TryOn.Resilience
         }
 
         /// <summary>A failed attempt in a few words, for the line that says it is retried.</summary>
-        public static string Describe(Failure failure) =>
+        private static string Describe(Failure failure) =>
             failure.StatusCode == 0
                 ? failure.Kind == ErrorKind.RequestTimedOut ? "timed out" : "connection failed"
                 : $"{failure.StatusCode} {failure.ErrorCode}".TrimEnd();
