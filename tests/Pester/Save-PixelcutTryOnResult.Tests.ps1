@@ -397,6 +397,7 @@ Describe 'Save-PixelcutTryOnResult' {
             $files.Name | Should -Be @('twice.jpg', 'Case.jpg')
             $failed | Should -HaveCount 1
             Assert-Failure $failed[0] case FileExists ResourceExists
+            $failed[0].Exception.Message | Should -BeLike "*job 'Case' in this command saves to *Case.jpg', which is the same file where names ignore case."
             @(Get-StatusReads twice).Count | Should -Be 1
             @(Get-SandboxLog $sandbox | Where-Object { $_.jobId -ceq 'case' }) | Should -BeNullOrEmpty
             Get-Names $folder | Sort-Object | Should -Be @('Case.jpg', 'twice.jpg')

@@ -23,6 +23,7 @@ public class ResultFileNameTests
     [InlineData("a~b")]
     [InlineData("v1~draft")]
     [InlineData("ABCDEF~1.x")]
+    [InlineData("order-2024-0001~2")]
     public void An_ordinary_id_names_its_own_jpg_in_the_folder(string jobId)
     {
         Assert.Null(ResultFileName.Problem(jobId));

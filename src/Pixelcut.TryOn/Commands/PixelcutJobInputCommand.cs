@@ -105,8 +105,12 @@ namespace Pixelcut.TryOn.Commands
                 ThrowTerminatingError(record);
             }
             // Under -ErrorAction Stop this error ends the command, and once WriteError returns the pipeline is
-            // stopping and the warning stream is closed: whatever must still be said goes first.
-            if (ErrorActionIsStop()) OnEndingEarly();
+            // stopping and the warning stream is closed: nothing more is sent, and whatever must still be said goes first.
+            if (ErrorActionIsStop())
+            {
+                StopRequested.Cancel();
+                OnEndingEarly();
+            }
             WriteError(record);
         }
 

@@ -22,7 +22,7 @@ namespace Pixelcut.TryOn.Commands
         // What this command saves: an id given twice is saved once, and two ids whose names differ only in case (one file
         // on Windows and macOS) never write the same file.
         private readonly HashSet<string> _claimedIds = new HashSet<string>(StringComparer.Ordinal);
-        private readonly HashSet<string> _claimedPaths = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, string> _claimedPaths = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         private ResultSaver? _saver;
         private int _saved;
 
@@ -64,7 +64,10 @@ namespace Pixelcut.TryOn.Commands
             var (path, problem) = ResultFileName.In(_folder, jobId);
             if (path == null) return new Failure(ErrorKind.UnsafeFileName, jobId, detail: problem);
             if (_claimedIds.Contains(jobId)) return null;
-            if (_claimedPaths.Contains(path) || Directory.Exists(path) || (File.Exists(path) && !Force)) return new Failure(ErrorKind.FileExists, jobId, detail: path);
+            if (_claimedPaths.TryGetValue(path, out var claimedBy))
+                return new Failure(ErrorKind.FileExists, jobId,
+                    detail: $"job '{SafeText.Printable(claimedBy)}' in this command saves to '{path}', which is the same file where names ignore case");
+            if (Directory.Exists(path) || (File.Exists(path) && !Force)) return ResultSaver.FileExists(jobId, path);
             return null;
         }
 
@@ -78,7 +81,7 @@ namespace Pixelcut.TryOn.Commands
             }
             if (!ShouldProcess(path, Force && File.Exists(path) ? "Replace file with Try On result" : Action)) return false;
             _claimedIds.Add(jobId);
-            _claimedPaths.Add(path);
+            _claimedPaths.Add(path, jobId);
             _saver ??= CreateSaver();
             return true;
         }

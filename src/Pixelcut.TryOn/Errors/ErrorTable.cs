@@ -127,8 +127,8 @@ namespace Pixelcut.TryOn.Errors
                 "Download this job's ResultUrl yourself to a file name you choose, for example with Invoke-WebRequest -OutFile.",
                 (m, f, e) => new PixelcutConfigurationException(m, f, e)),
             [ErrorKind.FileExists] = new Rule(ErrorCategory.ResourceExists, false,
-                f => $"The result of job '{Printable(f.JobId)}' was not saved: '{f.Detail}' already exists.",
-                "Add -Force to replace the file, or save into another folder with -Path.",
+                f => $"The result of job '{Printable(f.JobId)}' was not saved: {f.Detail}.",
+                "Add -Force to replace a file that is there, or save into another folder with -Path.",
                 (m, f, e) => new PixelcutApiException(m, f, e)),
         };
 

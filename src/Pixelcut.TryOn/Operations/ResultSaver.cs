@@ -130,6 +130,9 @@ namespace Pixelcut.TryOn.Operations
             }
         }
 
+        /// <summary>A result not saved because its file is there already.</summary>
+        internal static Failure FileExists(string jobId, string path) => new Failure(ErrorKind.FileExists, jobId, detail: $"'{path}' already exists");
+
         /// <summary>Why a job that is not completed has nothing to save: its status, and for a failed job its error.</summary>
         internal static Failure NotCompleted(TryOnJob job)
         {
@@ -205,7 +208,7 @@ namespace Pixelcut.TryOn.Operations
                 }
                 catch (IOException) when (!replace && File.Exists(path))
                 {
-                    return new Failure(ErrorKind.FileExists, jobId, detail: path);
+                    return FileExists(jobId, path);
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {

@@ -94,7 +94,7 @@ namespace Pixelcut.TryOn.Resilience
         /// <summary>
         /// After attempt number <paramref name="attempt"/> failed: waits as the retry rule says and returns true, or returns
         /// false when there is to be no other attempt. Every retry loop of a command, for the API or beside it, goes
-        /// through here, so all keep one rule, one count of attempts and one way of saying so.
+        /// through here, so all keep one rule and one way of saying so.
         /// </summary>
         /// <param name="subject">What is not retried, for the Verbose line that says so: "job 'x'".</param>
         public async Task<bool> WaitToRetryAsync(string subject, int attempt, Failure failure, TimeSpan? retryAfter, ICollection<TraceLine> trace,

@@ -72,11 +72,12 @@ namespace Pixelcut.TryOn.Transport
         }
 
         // Where a volume keeps 8.3 names, "ABCDEF~1.jpg" may already name "abcdefghij.jpg": such a name could find, and with
-        // -Force replace, another job's picture. A short name has one dot at most, so an id with a dot cannot be one.
+        // -Force replace, another job's picture. A short name is at most eight characters before its one dot, so a longer
+        // id, or one with a dot, cannot be one.
         private static bool LooksLikeShortName(string jobId)
         {
             var tilde = jobId.LastIndexOf('~');
-            if (tilde < 0 || tilde == jobId.Length - 1 || jobId.IndexOf('.') >= 0) return false;
+            if (jobId.Length > 8 || tilde < 0 || tilde == jobId.Length - 1 || jobId.IndexOf('.') >= 0) return false;
             for (var i = tilde + 1; i < jobId.Length; i++)
             {
                 if (jobId[i] < '0' || jobId[i] > '9') return false;
