@@ -71,7 +71,7 @@ namespace Pixelcut.TryOn.Commands
             {
                 foreach (var job in unended)
                 {
-                    WriteFailure(new Failure(ErrorKind.WaitTimedOut, job.Key, detail: Unfinished(job.Value)));
+                    WriteFailure(new Failure(ErrorKind.WaitTimedOut, job.Key, detail: TimedOutDetail(job.Value)));
                 }
             }
             if (_progressShown) WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
@@ -135,7 +135,7 @@ namespace Pixelcut.TryOn.Commands
             WriteProgress(new ProgressRecord(1, Activity, status) { PercentComplete = total == 0 ? 0 : Math.Max(0, 100 * ended / total) });
         }
 
-        private string Unfinished(string lastStatus) => lastStatus == JobWatcher.NotReadYet
+        private string TimedOutDetail(string lastStatus) => lastStatus == JobWatcher.NotReadYet
             ? $"no status answer came before the wait ended after {TimeoutSec} s"
             : $"it was {lastStatus} when the wait ended after {TimeoutSec} s";
     }

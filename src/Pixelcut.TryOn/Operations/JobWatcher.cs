@@ -102,8 +102,11 @@ namespace Pixelcut.TryOn.Operations
 
         public void Dispose()
         {
+            // Closed first, so a read still finishing reports into nothing rather than into a disposed collection.
+            lock (_gate) _closed = true;
             _stop.Cancel();
             _stop.Dispose();
+            _reports.Dispose();
         }
 
         private async Task PollAsync(string jobId)
