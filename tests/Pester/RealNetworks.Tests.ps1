@@ -353,14 +353,19 @@ $ErrorActionPreference = 'Inquire'
             @{ Case = 'a line break inside'; Key = "sk_secret_one`r`nX-Injected: 1"; Source = 'PIXELCUT_API_KEY' }
             @{ Case = 'a tab inside'; Key = "sk_secret_one`tsk"; Source = '-ApiKey' }
             @{ Case = 'a non-ASCII character'; Key = 'sk_secret_oné'; Source = 'Connect-Pixelcut' }
+            # NetworkCredential.Password stops at a NUL, so a key revealed that way would go out cut short as 'sk_secret_one'.
+            @{ Case = 'a NUL inside'; Key = "sk_secret_one`0b"; Source = '-ApiKey' }
+            @{ Case = 'a NUL inside a credential'; Key = "sk_secret_one`0b"; Source = 'Connect-Pixelcut'; AsCredential = $true }
         ) {
             Add-SandboxJob $sandbox -Id k
+            $secret = ConvertTo-SecureKey $Key
+            $given = if ($_.AsCredential) { [pscredential]::new('key', $secret) } else { $secret }
             $stopped = $null
             try {
                 switch ($Source) {
                     'PIXELCUT_API_KEY' { $env:PIXELCUT_API_KEY = $Key; Stop-PixelcutTryOnJob -JobId k }
-                    '-ApiKey' { Stop-PixelcutTryOnJob -JobId k -ApiKey (ConvertTo-SecureKey $Key) }
-                    'Connect-Pixelcut' { Connect-Pixelcut -ApiKey (ConvertTo-SecureKey $Key) }
+                    '-ApiKey' { Stop-PixelcutTryOnJob -JobId k -ApiKey $given }
+                    'Connect-Pixelcut' { Connect-Pixelcut -ApiKey $given }
                 }
             }
             catch { $stopped = $_ }

@@ -34,4 +34,14 @@ public class ApiKeyTests
         foreach (var c in " sk_key\r\n") secret.AppendChar(c);
         Assert.Equal("sk_key", ApiKey.Trimmed(secret));
     }
+
+    [Fact]
+    public void A_nul_inside_a_secure_string_is_kept_so_the_key_is_refused_rather_than_cut_short()
+    {
+        var secret = new System.Security.SecureString();
+        foreach (var c in "sk_a\0b") secret.AppendChar(c);
+        var revealed = ApiKey.Trimmed(secret);
+        Assert.Equal("sk_a\0b", revealed);
+        Assert.Equal("contains a NUL character", ApiKey.Problem(revealed));
+    }
 }

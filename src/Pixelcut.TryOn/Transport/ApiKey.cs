@@ -1,5 +1,5 @@
 using System;
-using System.Net;
+using System.Runtime.InteropServices;
 using System.Security;
 using System.Security.Cryptography;
 using System.Text;
@@ -24,13 +24,32 @@ namespace Pixelcut.TryOn.Transport
         }
 
         /// <summary>The key without surrounding white space; empty when nothing is left.</summary>
-        internal static string Trimmed(SecureString secret) => new NetworkCredential(string.Empty, secret).Password.Trim();
+        internal static string Trimmed(SecureString secret) => Revealed(secret).Trim();
+
+        /// <summary>
+        /// Every character of the secret, a NUL included: NetworkCredential.Password stops at the first NUL, which would
+        /// send a shorter key than the one given, and <see cref="Problem"/> refuses one that holds a NUL.
+        /// </summary>
+        private static string Revealed(SecureString secret)
+        {
+            var buffer = IntPtr.Zero;
+            try
+            {
+                buffer = Marshal.SecureStringToGlobalAllocUnicode(secret);
+                return Marshal.PtrToStringUni(buffer, secret.Length);
+            }
+            finally
+            {
+                if (buffer != IntPtr.Zero) Marshal.ZeroFreeGlobalAllocUnicode(buffer);
+            }
+        }
 
         /// <summary>Why a trimmed key cannot be sent as a header value, without quoting any of it; null when it can.</summary>
         internal static string? Problem(string trimmedKey)
         {
             foreach (var c in trimmedKey)
             {
+                if (c == '\0') return "contains a NUL character";
                 if (c < ' ' || c == '\u007f') return "contains a line break or another control character";
                 if (c > '\u007e') return "contains a character outside printable ASCII";
             }
@@ -49,7 +68,7 @@ namespace Pixelcut.TryOn.Transport
         /// <summary>A one-way name for the key, to share state (pacing) between users of the same key.</summary>
         internal string Fingerprint { get; }
 
-        internal string Reveal() => new NetworkCredential(string.Empty, _secret).Password;
+        internal string Reveal() => Revealed(_secret);
 
         public override string ToString() => "(API key)";
 
