@@ -13,6 +13,7 @@ namespace Pixelcut.TryOn
         InsufficientCredits,
         AccessDenied,
         ProxyAuthenticationRequired,
+        CertificateRejected,
         JobNotFound,
         JobFinished,
         RateLimitExceeded,

@@ -32,6 +32,9 @@ namespace Pixelcut.TryOn
         /// <summary>The request id the server gave its last answer (x-request-id, request-id or cf-ray), for support.</summary>
         public string? RequestId { get; }
 
+        /// <summary>This failure as it stops another job that was never sent: the same outcome, without this one's request id or cause.</summary>
+        public Failure Halting(string jobId, int attempts) => new Failure(Kind, jobId, StatusCode, ErrorCode, Detail, attempts);
+
         public Failure WithAttempts(int attempts) => new Failure(Kind, JobId, StatusCode, ErrorCode, Detail, attempts, Cause, RequestId);
 
         public Failure WithDetail(string detail) => new Failure(Kind, JobId, StatusCode, ErrorCode, detail, Attempts, Cause, RequestId);

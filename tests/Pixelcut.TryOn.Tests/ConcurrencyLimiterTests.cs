@@ -49,6 +49,25 @@ public class ConcurrencyLimiterTests
     }
 
     [Fact(Timeout = 20000)]
+    public async Task A_request_that_continues_a_job_takes_the_next_free_slot_ahead_of_new_jobs_but_within_the_limit()
+    {
+        var limiter = new ConcurrencyLimiter(new FakeClock());
+        for (var i = 0; i < 5; i++) await limiter.AcquireAsync(CancellationToken.None);
+        var first = limiter.AcquireAsync(CancellationToken.None);
+        var second = limiter.AcquireAsync(CancellationToken.None);
+        var confirmation = limiter.AcquireAsync(CancellationToken.None, continuesJob: true);
+        Assert.False(confirmation.IsCompleted, "the limit holds for work already begun too");
+
+        limiter.Release();
+        Assert.True(await confirmation);
+        Assert.False(first.IsCompleted);
+        limiter.Release();
+        Assert.True(await first);
+        Assert.False(second.IsCompleted);
+        Assert.Equal(5, limiter.InFlight);
+    }
+
+    [Fact(Timeout = 20000)]
     public async Task Waiting_for_a_slot_honours_cancellation_and_gives_no_slot_away()
     {
         var limiter = new ConcurrencyLimiter(new FakeClock());

@@ -36,24 +36,14 @@ public class PlatformTests
         Assert.Null(JobPath.ChangedBy(new Uri(root, "v1/try-on/job/a%2Fb/cancel"), "/v1/try-on/job/a%2Fb/cancel"));
     }
 
-    [Theory]
-    [InlineData(SslPolicyErrors.None, true)]
-    [InlineData(SslPolicyErrors.RemoteCertificateNameMismatch, false)]
-    [InlineData(SslPolicyErrors.RemoteCertificateChainErrors, false)]
-    [InlineData(SslPolicyErrors.RemoteCertificateNotAvailable, false)]
-    public void Only_certificates_without_policy_errors_are_accepted(SslPolicyErrors errors, bool accepted) =>
-        Assert.Equal(accepted, Certificates.Accept(errors));
-
     [Fact]
-    public void Every_client_has_its_own_certificate_check_no_cookies_and_no_redirects()
+    public void Every_client_leaves_certificates_to_the_platform_keeps_no_cookies_and_follows_no_redirects()
     {
         var invoker = HttpClients.For(new ProxySetting(new Uri("http://127.0.0.1:9"), null, false));
         var handler = (HttpClientHandler)typeof(HttpMessageInvoker)
             .GetField("_handler", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(invoker)!;
-        // With the handler's own callback set, .NET Framework never consults a process-wide ServicePointManager callback.
-        Assert.NotNull(handler.ServerCertificateCustomValidationCallback);
-        Assert.False(handler.ServerCertificateCustomValidationCallback!(new HttpRequestMessage(), null, null, SslPolicyErrors.RemoteCertificateNameMismatch));
-        Assert.True(handler.ServerCertificateCustomValidationCallback!(new HttpRequestMessage(), null, null, SslPolicyErrors.None));
+        // Only .NET Framework needs the module's own callback (against a process-wide ServicePointManager one); here the platform decides.
+        Assert.Null(handler.ServerCertificateCustomValidationCallback);
         Assert.False(handler.UseCookies);
         Assert.False(handler.AllowAutoRedirect);
     }

@@ -26,7 +26,8 @@ namespace Pixelcut.TryOn.Commands
         private readonly Stopwatch _watch = new Stopwatch();
         private OrderedDispatcher<JobResult<TResult>>? _dispatcher;
         private JobRequester? _requester;
-        private long _done;
+        // Refused before the first request set up the dispatcher, which counts everything after.
+        private long _refusedBeforeStart;
         private long _total;
         private bool _totalKnown = true;
         private TimeSpan _lastProgress;
@@ -151,7 +152,7 @@ namespace Pixelcut.TryOn.Commands
         {
             if (_dispatcher == null)
             {
-                _done++;
+                _refusedBeforeStart++;
                 WriteFailure(failure);
                 return;
             }
@@ -178,7 +179,6 @@ namespace Pixelcut.TryOn.Commands
         private void WriteResult(JobResult<TResult> result)
         {
             Output.Trace(result.Trace);
-            _done++;
             if (result.Value != null) WriteSuccess(result.Value);
             else if (result.Failure != null) WriteFailure(result.Failure);
             UpdateProgress();
@@ -221,12 +221,14 @@ namespace Pixelcut.TryOn.Commands
             if (elapsed < ProgressDelay || elapsed - _lastProgress < ProgressInterval) return;
             _lastProgress = elapsed;
             _progressShown = true;
-            var rate = $"{_done / elapsed.TotalSeconds:0.0} jobs and {(_requester?.Statistics.Requests ?? 0) / elapsed.TotalSeconds:0.0} requests per second";
+            // Jobs finished, not only written: one slow job holds back the results behind it, not the work.
+            var done = _refusedBeforeStart + (_dispatcher?.Finished ?? 0);
+            var rate = $"{done / elapsed.TotalSeconds:0.0} jobs and {(_requester?.Statistics.Requests ?? 0) / elapsed.TotalSeconds:0.0} requests per second";
             if (ProgressDetail is string detail) rate += ", " + detail;
             var record = _totalKnown && _total > 0
-                ? new ProgressRecord(1, Action, $"{_done} of {_total} jobs, {rate}")
-                    { PercentComplete = (int)Math.Min(100, 100 * _done / _total) }
-                : new ProgressRecord(1, Action, $"{_done} jobs, {rate}");
+                ? new ProgressRecord(1, Action, $"{done} of {_total} jobs, {rate}")
+                    { PercentComplete = (int)Math.Min(100, 100 * done / _total) }
+                : new ProgressRecord(1, Action, $"{done} jobs, {rate}");
             WriteProgress(record);
         }
     }

@@ -77,6 +77,13 @@ namespace Pixelcut.TryOn.Errors
                 f => $"A proxy between this machine and Pixelcut asks for credentials ({StatusAndCode(f)}): {f.Detail}.",
                 "Give the proxy's credentials with -ProxyCredential (or -ProxyUseDefaultCredentials), here or on Connect-Pixelcut, or ask the network administrator.",
                 (m, f, e) => new PixelcutConnectionException(m, f, e)),
+            // A certificate does not get better on the next job or attempt, and validation is never to be turned off.
+            [ErrorKind.CertificateRejected] = new Rule(ErrorCategory.SecurityError, true,
+                f => $"The secure connection was not made, so nothing was sent: {f.Detail}.",
+                "If a proxy or security product on this network inspects TLS, have its root certificate trusted by the operating system " +
+                "(on Linux and macOS also through SSL_CERT_FILE or SSL_CERT_DIR); otherwise check -BaseUri, -Proxy and this machine's clock, " +
+                "or ask the network administrator.",
+                (m, f, e) => new PixelcutConnectionException(m, f, e)),
             [ErrorKind.JobNotFound] = new Rule(ErrorCategory.ObjectNotFound, false,
                 f => $"Job '{Printable(f.JobId)}' was not found ({StatusAndCode(f)}): {f.Detail}.",
                 "Check the job id; jobs submitted with another account's API key are not visible to this one.",

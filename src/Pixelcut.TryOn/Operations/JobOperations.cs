@@ -2,9 +2,8 @@ using System;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
-using Pixelcut.TryOn.Resilience;
-
 using Pixelcut.TryOn.Errors;
+using Pixelcut.TryOn.Resilience;
 using Pixelcut.TryOn.Transport;
 
 namespace Pixelcut.TryOn.Operations
@@ -12,9 +11,11 @@ namespace Pixelcut.TryOn.Operations
     /// <summary>The endpoints of the Try On API that take a job id, on top of the one request path.</summary>
     internal static class JobOperations
     {
-        public static async Task<JobResult<TryOnJob>> GetAsync(JobRequester requester, string jobId, Action? sending, CancellationToken cancellation)
+        /// <param name="continuesJob">True for a read that continues work already begun on the job, which goes ahead of jobs not yet sent.</param>
+        public static async Task<JobResult<TryOnJob>> GetAsync(JobRequester requester, string jobId, Action? sending, CancellationToken cancellation,
+            bool continuesJob = false)
         {
-            var sent = await requester.SendAsync(HttpMethod.Get, jobId, JobPath.For(jobId), sending, cancellation).ConfigureAwait(false);
+            var sent = await requester.SendAsync(HttpMethod.Get, jobId, JobPath.For(jobId), sending, cancellation, continuesJob).ConfigureAwait(false);
             if (sent.Value == null) return JobResult<TryOnJob>.Failed(sent, sent.Failure!);
             var (job, problem) = JobAnswers.Status(jobId, sent.Value);
             return job != null
@@ -31,7 +32,7 @@ namespace Pixelcut.TryOn.Operations
 
             // "Already finished" may be our own cancel: the transport resends a request whose connection closed
             // before any answer, and a lost answer may have been retried. Only the job's status tells which.
-            var status = await GetAsync(requester, jobId, null, cancellation).ConfigureAwait(false);
+            var status = await GetAsync(requester, jobId, null, cancellation, continuesJob: true).ConfigureAwait(false);
             var job = status.Value;
             if (job?.IsCancelled == true)
             {

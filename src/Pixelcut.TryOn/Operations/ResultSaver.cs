@@ -30,6 +30,9 @@ namespace Pixelcut.TryOn.Operations
         private int _temporaryFiles;
         private long _bytesReceived;
 
+        // A download failure that dooms every other (a refused certificate, a proxy asking for credentials): once seen, no other download is sent.
+        private volatile Failure? _haltedBy;
+
         /// <param name="replace">Whether an existing file is replaced (-Force) rather than left as it is.</param>
         public ResultSaver(ResultDownload download, bool replace)
         {
@@ -62,7 +65,7 @@ namespace Pixelcut.TryOn.Operations
                 {
                     if (job == null)
                     {
-                        var read = await JobOperations.GetAsync(requester, jobId, sending, cancellation).ConfigureAwait(false);
+                        var read = await JobOperations.GetAsync(requester, jobId, sending, cancellation, continuesJob: refreshed).ConfigureAwait(false);
                         trace.AddRange(read.Trace);
                         requests += read.Attempts;
                         if (read.Value == null) return Failed(read.Failure!);
@@ -117,6 +120,7 @@ namespace Pixelcut.TryOn.Operations
                 await _downloads.WaitAsync(cancellation).ConfigureAwait(false);
                 try
                 {
+                    if (_haltedBy is Failure haltedBy) return (DownloadAttempt.Failed(haltedBy.Halting(jobId, attempt - 1)), attempt - 1);
                     outcome = await _download.GetAsync(jobId, link, open, requester.Timeout, trace.Add, Received, cancellation).ConfigureAwait(false);
                 }
                 finally
@@ -124,6 +128,7 @@ namespace Pixelcut.TryOn.Operations
                     _downloads.Release();
                 }
                 if (outcome.Failure == null) return (outcome, attempt);
+                if (ErrorTable.For(outcome.Failure.Kind).Terminating) _haltedBy = outcome.Failure;
                 var retried = await requester.WaitToRetryAsync($"the download of job '{SafeText.Printable(jobId)}'", attempt, outcome.Failure,
                     outcome.RetryAfter, trace, cancellation).ConfigureAwait(false);
                 if (!retried) return (outcome, attempt);

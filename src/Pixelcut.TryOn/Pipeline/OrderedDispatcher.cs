@@ -20,6 +20,7 @@ namespace Pixelcut.TryOn.Pipeline
         private readonly Queue<Item> _window = new Queue<Item>();
         private readonly int _windowSize;
         private readonly CancellationToken _cancellation;
+        private int _finished;
 
         public OrderedDispatcher(int throttleLimit, CancellationToken cancellation)
         {
@@ -31,6 +32,9 @@ namespace Pixelcut.TryOn.Pipeline
         }
 
         public int Pending => _window.Count;
+
+        /// <summary>Items whose work has ended, whether or not their result was taken: how far the work is, which results in order may lag.</summary>
+        public int Finished => Volatile.Read(ref _finished);
 
         public bool IsFull => _window.Count >= _windowSize;
 
@@ -71,7 +75,9 @@ namespace Pixelcut.TryOn.Pipeline
             await _slots.WaitAsync(_cancellation).ConfigureAwait(false);
             try
             {
-                return await work(item.MarkSent, _cancellation).ConfigureAwait(false);
+                var result = await work(item.MarkSent, _cancellation).ConfigureAwait(false);
+                Interlocked.Increment(ref _finished);
+                return result;
             }
             finally
             {

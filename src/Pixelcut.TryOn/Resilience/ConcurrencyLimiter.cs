@@ -37,6 +37,8 @@ namespace Pixelcut.TryOn.Resilience
         private readonly IClock _clock;
         private readonly bool _fixed;
         private readonly Queue<TaskCompletionSource<bool>> _waiting = new Queue<TaskCompletionSource<bool>>();
+        // Requests that continue a job already begun (a retry, a status read that confirms a cancel): each freed slot goes to them first.
+        private readonly Queue<TaskCompletionSource<bool>> _continuing = new Queue<TaskCompletionSource<bool>>();
         private TimeSpan _lastThrottled;
         private double _limit = InitialLimit;
         private int _inFlight;
@@ -75,18 +77,23 @@ namespace Pixelcut.TryOn.Resilience
         }
 
         /// <summary>Takes an in-flight slot; true when the caller had to wait for it.</summary>
-        public async Task<bool> AcquireAsync(CancellationToken cancellation)
+        /// <param name="continuesJob">
+        /// True for a request that continues a job already begun: it takes the next free slot ahead of every job not yet
+        /// sent, so a job's confirmation or retry never waits behind the rest of a batch, and results in input order keep coming.
+        /// </param>
+        public async Task<bool> AcquireAsync(CancellationToken cancellation, bool continuesJob = false)
         {
             TaskCompletionSource<bool> waiter;
             lock (_gate)
             {
-                if (_waiting.Count == 0 && _inFlight < (int)_limit)
+                var ahead = continuesJob ? _continuing.Count : _continuing.Count + _waiting.Count;
+                if (ahead == 0 && _inFlight < (int)_limit)
                 {
                     _inFlight++;
                     return false;
                 }
                 waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waiting.Enqueue(waiter);
+                (continuesJob ? _continuing : _waiting).Enqueue(waiter);
             }
             // A cancelled waiter stays queued; handing it a slot then fails, and the slot stays free.
             using (cancellation.Register(() => waiter.TrySetCanceled(cancellation)))
@@ -183,9 +190,9 @@ namespace Pixelcut.TryOn.Resilience
 
         private void ReleaseWaiters()
         {
-            while (_waiting.Count > 0 && _inFlight < (int)_limit)
+            while (_continuing.Count + _waiting.Count > 0 && _inFlight < (int)_limit)
             {
-                var next = _waiting.Dequeue();
+                var next = (_continuing.Count > 0 ? _continuing : _waiting).Dequeue();
                 _inFlight++;
                 if (!next.TrySetResult(true)) _inFlight--;
             }

@@ -51,19 +51,18 @@ namespace Pixelcut.TryOn.Resilience
             new RequestStatistics(Volatile.Read(ref _requestCount), Volatile.Read(ref _answered429), Volatile.Read(ref _retryCount), Volatile.Read(ref _peakInFlight));
 
         /// <param name="sending">Called before each attempt goes out, so the caller knows the server may act on the job.</param>
+        /// <param name="continuesJob">True when the request continues a job already begun; every retry does.</param>
         public async Task<JobResult<ApiAnswer>> SendAsync(HttpMethod method, string jobId, string path, Action? sending,
-            CancellationToken cancellation)
+            CancellationToken cancellation, bool continuesJob = false)
         {
             var trace = new List<TraceLine>();
             var mayHaveReachedServer = false;
             for (var attempt = 1; ; attempt++)
             {
-                var result = await SendWithinLimitAsync(method, jobId, path, trace, sending, cancellation).ConfigureAwait(false);
+                var result = await SendWithinLimitAsync(method, jobId, path, trace, sending, continuesJob || attempt > 1, cancellation).ConfigureAwait(false);
                 if (result.Attempt == null)
                 {
-                    var haltedBy = _haltedBy!;
-                    var notSent = new Failure(haltedBy.Kind, jobId, haltedBy.StatusCode, haltedBy.ErrorCode, haltedBy.Detail, attempt - 1);
-                    return new JobResult<ApiAnswer>(jobId, null, notSent, trace, mayHaveReachedServer, attempt - 1);
+                    return new JobResult<ApiAnswer>(jobId, null, _haltedBy!.Halting(jobId, attempt - 1), trace, mayHaveReachedServer, attempt - 1);
                 }
                 mayHaveReachedServer |= result.Attempt.MayHaveReachedServer;
                 if (result.Attempt.Failure == null)
@@ -117,9 +116,9 @@ namespace Pixelcut.TryOn.Resilience
         /// </summary>
         /// <returns>The attempt, or null when an answer that dooms every request came while this one waited, so it was not sent.</returns>
         private async Task<(Attempt? Attempt, int InFlight)> SendWithinLimitAsync(HttpMethod method, string jobId, string path,
-            List<TraceLine> trace, Action? sending, CancellationToken cancellation)
+            List<TraceLine> trace, Action? sending, bool continuesJob, CancellationToken cancellation)
         {
-            var waited = await _limiter.AcquireAsync(cancellation).ConfigureAwait(false);
+            var waited = await _limiter.AcquireAsync(cancellation, continuesJob).ConfigureAwait(false);
             try
             {
                 var turn = _pacer.ReserveSlot();

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.Net.Http;
-using System.Net.Security;
 
 namespace Pixelcut.TryOn.Transport
 {
@@ -41,10 +40,11 @@ namespace Pixelcut.TryOn.Transport
                 // Without the member the system proxy is used without credentials, and answers 407 if it needs them.
                 IfSupported(() => handler.DefaultProxyCredentials = proxy.Credentials);
             }
-            // The handler's own check, so a process-wide ServicePointManager callback set by any other script (often one
-            // that accepts everything) does not decide for this module's requests. Without the member, the platform's own
-            // validation applies.
-            IfSupported(() => handler.ServerCertificateCustomValidationCallback = (message, certificate, chain, errors) => Certificates.Accept(errors));
+            // .NET Framework lets a process-wide ServicePointManager callback, set by any other script (often one that
+            // accepts everything), decide for this module's requests unless the handler has its own. .NET ignores that
+            // callback, so there the platform's own validation decides as it is and names what it refused.
+            if (Platform.IsNetFramework)
+                IfSupported(() => handler.ServerCertificateCustomValidationCallback = (message, certificate, chain, errors) => Certificates.Check(message, chain, errors));
             // Older frameworks keep their own per-server limit.
             IfSupported(() => handler.MaxConnectionsPerServer = 64);
             return new HttpMessageInvoker(handler, disposeHandler: true);
@@ -66,11 +66,5 @@ namespace Pixelcut.TryOn.Transport
                 // The step is skipped; what it would have set keeps the platform's default.
             }
         }
-    }
-
-    internal static class Certificates
-    {
-        /// <summary>A certificate is accepted only when the platform found nothing wrong with it.</summary>
-        public static bool Accept(SslPolicyErrors errors) => errors == SslPolicyErrors.None;
     }
 }

@@ -66,7 +66,7 @@ namespace Pixelcut.TryOn.Transport
                     }
                     catch (Exception e) when (!cancellation.IsCancellationRequested)
                     {
-                        return NoAnswer(jobId, request, timeout, watch, e, trace);
+                        return NoAnswer(request, watch, TransportFault.NoAnswer(jobId, e, timeout, message), trace);
                     }
                 }
 
@@ -99,7 +99,7 @@ namespace Pixelcut.TryOn.Transport
                     }
                     catch (Exception e) when (!cancellation.IsCancellationRequested)
                     {
-                        return NoAnswer(jobId, request, timeout, watch, e, trace);
+                        return NoAnswer(request, watch, TransportFault.NoAnswer(jobId, e, timeout, null), trace);
                     }
                 }
             }
@@ -167,13 +167,13 @@ namespace Pixelcut.TryOn.Transport
             return null;
         }
 
-        private static Attempt NoAnswer(string jobId, string request, TimeSpan timeout, Stopwatch watch, Exception e, Action<TraceLine> trace)
+        private static Attempt NoAnswer(string request, Stopwatch watch, Failure failure, Action<TraceLine> trace)
         {
-            var failure = TransportFault.NoAnswer(jobId, e, timeout);
             trace(TraceLine.Verbose(failure.Kind == ErrorKind.RequestTimedOut
                 ? $"{request} -> {failure.Detail}"
                 : $"{request} -> failed: {failure.Detail} ({watch.ElapsedMilliseconds} ms)"));
-            return Attempt.Failed(failure, mayHaveReachedServer: true);
+            // A refused certificate ends the handshake before a byte of the request is sent.
+            return Attempt.Failed(failure, mayHaveReachedServer: failure.Kind != ErrorKind.CertificateRejected);
         }
 
         private static bool IsTransportFault(Exception e) => e is HttpRequestException || e is IOException;

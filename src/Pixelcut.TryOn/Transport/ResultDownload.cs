@@ -72,7 +72,7 @@ namespace Pixelcut.TryOn.Transport
                     }
                     catch (Exception e) when (!cancellation.IsCancellationRequested)
                     {
-                        var failure = TransportFault.NoAnswer(jobId, e, timeout);
+                        var failure = TransportFault.NoAnswer(jobId, e, timeout, message);
                         trace(TraceLine.Verbose($"{request} -> {failure.Detail} ({watch.ElapsedMilliseconds} ms)"));
                         return DownloadAttempt.Failed(failure);
                     }
@@ -204,7 +204,7 @@ namespace Pixelcut.TryOn.Transport
             }
             catch (Exception e) when (!cancellation.IsCancellationRequested)
             {
-                return Cut(TransportFault.NoAnswer(jobId, e, timeout), written);
+                return Cut(TransportFault.NoAnswer(jobId, e, timeout, null), written);
             }
             // A body that closed early without the transport noticing (no length, or a connection: close body).
             if (declared.HasValue && written != declared.Value)

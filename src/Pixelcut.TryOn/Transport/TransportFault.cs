@@ -14,15 +14,19 @@ namespace Pixelcut.TryOn.Transport
         private const int ProxyAuthenticationRequired = 407;
 
         /// <summary>A request that got no answer: timed out when the attempt's own time ran out, else what the exception says.</summary>
-        public static Failure NoAnswer(string jobId, Exception e, TimeSpan timeout) =>
+        /// <param name="sent">The request that got no answer, for the host it went to and what the certificate check recorded on it.</param>
+        public static Failure NoAnswer(string jobId, Exception e, TimeSpan timeout, HttpRequestMessage? sent) =>
             e is OperationCanceledException
                 ? new Failure(ErrorKind.RequestTimedOut, jobId, detail: $"no answer within {timeout.TotalSeconds:0.#} s", cause: e)
-                : Describe(jobId, e);
+                : Describe(jobId, e, sent);
 
-        public static Failure Describe(string jobId, Exception e)
+        public static Failure Describe(string jobId, Exception e, HttpRequestMessage? sent = null)
         {
             var message = Innermost(e).Message.TrimEnd('.');
             var cause = PrintableCause(e);
+            var host = sent?.RequestUri?.Host ?? "the server";
+            if (Certificates.Refusal(e, host, sent) is string refusal)
+                return new Failure(ErrorKind.CertificateRejected, jobId, detail: $"the certificate of {host} was refused: {refusal}", cause: cause);
             var request = FirstOf<HttpRequestException>(e);
             // A proxy that refuses the CONNECT tunnel to an https API never lets its 407 reach us as an answer.
             if (request != null && (StatusOf(request) == ProxyAuthenticationRequired || IsProxyTunnel407(request.Message)))
