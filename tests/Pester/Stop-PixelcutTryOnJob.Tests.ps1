@@ -120,6 +120,33 @@ Describe 'Stop-PixelcutTryOnJob' {
             $records | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { Get-ErrorId $_ } else { $_.JobId } } |
                 Should -Be @('slow-first', 'InvalidJobId', 'JobNotFound', 'quick')
         }
+
+        It 'reads the status that confirms a 409 ahead of the jobs not yet sent, so the results behind it keep coming' {
+            $ids = 1..40 | ForEach-Object { 'job{0:d2}' -f $_ }
+            Add-SandboxJob $sandbox -Id ($ids | Where-Object { $_ -ne 'job06' })
+            Add-SandboxJob $sandbox -Id job06 -Status failed -ErrorCode job_cancelled
+            # At 20 requests a second most of the batch is queued for an in-flight slot when job06 is answered 409.
+            $key = New-FreshKey $sandbox
+            $run = Invoke-ModulePipeline '$input | Stop-PixelcutTryOnJob -ApiKey $args[0] -PassThru' -InputObject $ids -RequestsPerSecond 20 -Arguments $key
+            $run.Errors | Should -BeNullOrEmpty
+            $run.Output.JobId | Should -Be $ids
+            $log = @(Get-SandboxLog $sandbox)
+            $confirmation = [array]::FindIndex($log, [Predicate[object]] { param($entry) $entry.method -eq 'GET' -and $entry.jobId -eq 'job06' })
+            $confirmation | Should -BeGreaterOrEqual 0
+            # Only requests that already held an in-flight slot (5 to start with) may go before it.
+            @($log | Select-Object -First $confirmation | Where-Object method -EQ POST).Count | Should -BeLessOrEqual 12
+        }
+
+        It 'counts jobs finished in its progress while one slow job holds back the results behind it' {
+            $ids = 1..30 | ForEach-Object { 'job{0:d2}' -f $_ }
+            Add-SandboxJob $sandbox -Id job01 -Fault 'slow:2500'
+            Add-SandboxJob $sandbox -Id ($ids | Select-Object -Skip 1)
+            $run = Invoke-ModulePipeline '$input | Stop-PixelcutTryOnJob -PassThru' -InputObject $ids
+            $run.Output.JobId | Should -Be $ids
+            $finished = @($run.Progress | Where-Object StatusDescription -Match '^(\d+) jobs' | ForEach-Object { [int]$Matches[1] })
+            $finished | Should -Not -BeNullOrEmpty -Because 'progress shows after 1.5 s'
+            ($finished | Measure-Object -Maximum).Maximum | Should -BeGreaterOrEqual 29 -Because "progress read: $($run.Progress.StatusDescription -join ' | ')"
+        }
     }
 
     Context 'Job ids travel as one path segment' {

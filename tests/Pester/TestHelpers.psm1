@@ -42,11 +42,13 @@ function Invoke-ChildPwsh {
 function Invoke-ModulePipeline {
     <#
     Runs a script in a new runspace of this process with the built module imported, feeding -InputObject to it as
-    $input, at the pace PIXELCUT_REQUESTS_PER_SECOND = -RequestsPerSecond; returns its Output, Errors and Progress.
+    $input and -Arguments as $args, at the pace PIXELCUT_REQUESTS_PER_SECOND = -RequestsPerSecond; returns its Output, Errors and Progress.
     #>
-    param([Parameter(Mandatory)] [string] $Script, [Parameter(Mandatory)] [object[]] $InputObject, [string] $RequestsPerSecond = '1000')
+    param([Parameter(Mandatory)] [string] $Script, [Parameter(Mandatory)] [object[]] $InputObject, [string] $RequestsPerSecond = '1000',
+        [object[]] $Arguments = @())
     $shell = [powershell]::Create()
     $null = $shell.AddScript("Import-Module '$script:ModulePath'`n$Script")
+    foreach ($argument in $Arguments) { $null = $shell.AddArgument($argument) }
     $inputList = [System.Management.Automation.PSDataCollection[object]]::new()
     foreach ($item in $InputObject) { $inputList.Add($item) }
     $inputList.Complete()
