@@ -93,6 +93,15 @@ Describe 'The sandbox' {
             (Get-SandboxJob $sandbox | Where-Object id -EQ early).cancelCount | Should -Be 1
         }
 
+        It 'applies a cancel-then-delay cancel at once and holds its answer back' {
+            Add-SandboxJob $sandbox -Id delayed -Fault 'cancel-then-delay:3000'
+            $left = $null
+            try { Invoke-WebRequest "$($sandbox.BaseUri)/v1/try-on/job/delayed/cancel" -Method Post -Headers $apiKey -TimeoutSec 1 } catch { $left = $_ }
+            $left | Should -Not -BeNullOrEmpty -Because 'the answer waits three seconds'
+            (Get-SandboxJob $sandbox | Where-Object id -EQ delayed).cancelCount | Should -Be 1
+            (Send-Cancel delayed).StatusCode | Should -Be 409
+        }
+
         It 'answers a result URL given to the job as it was given' {
             Add-SandboxJob $sandbox -Id odd -Status completed -ResultUrl 'http://example.com/x.jpg'
             Get-ResultUrl odd | Should -Be 'http://example.com/x.jpg'
@@ -113,6 +122,13 @@ Describe 'The sandbox' {
             $base = (Get-Asset (Get-ResultUrl small)).Content
             $base.Length | Should -BeLessThan 1000
             Assert-Jpeg $base
+        }
+
+        It 'links to the scheme and host a TLS-terminating reverse proxy in front names' {
+            Add-SandboxJob $sandbox -Id behind -Status completed
+            $answer = Invoke-RestMethod "$($sandbox.BaseUri)/v1/try-on/job/behind" -Headers ($apiKey + @{ 'X-Forwarded-Proto' = 'https'; Host = 'gateway.test:8443' })
+            $answer.result_url | Should -Match '^https://gateway\.test:8443/assets/behind\.jpg\?expires=\d+$'
+            Get-ResultUrl behind | Should -Match "^$([regex]::Escape($sandbox.BaseUri))/assets/behind\.jpg\?"
         }
 
         It 'keeps an escaped id one segment' {

@@ -17,12 +17,16 @@ public sealed partial class SandboxServer
 
     /// <summary>
     /// A fresh link to the job's picture, valid for the configured time, on the host the request came to: the sandbox
-    /// itself, whether the client reached it directly or through it as a proxy.
+    /// itself, whether the client reached it directly or through it as a proxy, or the TLS-terminating reverse proxy in
+    /// front of it, which names the scheme the client used in X-Forwarded-Proto and passes the client's Host on. The
+    /// sandbox listens on loopback only, so whoever sets the header is a proxy the test started.
     /// </summary>
     private static string AssetUrl(HttpContext context, SandboxState state, string jobId)
     {
         var expires = DateTimeOffset.UtcNow.AddSeconds(state.Options.ResultUrlValiditySeconds).ToUnixTimeSeconds();
-        return $"{context.Request.Scheme}://{context.Request.Host}/assets/{Uri.EscapeDataString(jobId)}.jpg?expires={expires}";
+        var forwarded = context.Request.Headers["X-Forwarded-Proto"].ToString();
+        var scheme = forwarded is "https" or "http" ? forwarded : context.Request.Scheme;
+        return $"{scheme}://{context.Request.Host}/assets/{Uri.EscapeDataString(jobId)}.jpg?expires={expires}";
     }
 
     private static async Task HandleAssetAsync(HttpContext context, SandboxState state, AssetRoute route)

@@ -197,7 +197,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
 
     /// <summary>
     /// Plays one scripted fault; null when the normal answer follows. Faults: 429, 429-retry-after:S,
-    /// 429-retry-after-date:S, 400, 500, 503, 502-html, malformed, drop, cancel-then-drop, slow:MS, close,
+    /// 429-retry-after-date:S, 400, 500, 503, 502-html, malformed, drop, cancel-then-drop, slow:MS, cancel-then-delay:MS, close,
     /// cancel-then-close, bad-charset, huge[:MiB], 204, empty-200, control-chars[:STATUS], control-chars-raw[:STATUS],
     /// control-chars-status, 403-html, 403-code:CODE, 407, other-job, bad-status-line.
     /// </summary>
@@ -233,6 +233,20 @@ public sealed partial class SandboxServer : IAsyncDisposable
                 return 0;
             case "slow":
                 await Task.Delay(int.Parse(argument), context.RequestAborted);
+                return null;
+            // cancel-then-delay:MS: the cancel takes effect, then the answer waits MS milliseconds, longer than a gateway
+            // in front waits for it; a gateway that gives up first answers 504 for a cancel that was applied.
+            case "cancel-then-delay":
+                if (route.Kind == ApiRouteKind.Cancel) Cancel(job);
+                try
+                {
+                    await Task.Delay(int.Parse(argument, CultureInfo.InvariantCulture), context.RequestAborted);
+                }
+                catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+                {
+                    // The gateway gave up and closed the connection; nothing is left to answer.
+                    return 0;
+                }
                 return null;
             // close: an orderly close (FIN) with no answer at all, as a load balancer ends a draining keep-alive connection.
             // bad-status-line: bytes that are not HTTP, written straight to the socket, with an escape sequence in them.
