@@ -4,7 +4,8 @@
 .DESCRIPTION
     Build    compiles everything and lays out the loadable module in out/Pixelcut.TryOn.
     Package  builds and publishes out/Pixelcut.TryOn as a .nupkg into the folder repository out/repository.
-    Test     packages, runs the xunit and Pester tests, ends with "Tests: N passed, N failed".
+    Test     packages, installs nginx, squid and apache2-utils for the real-server tests when they are missing and it can
+             (apt-get, as root or with sudo), runs the xunit and Pester tests, ends with "Tests: N passed, N failed".
     Demo     builds and runs a short session against the local stand-in API.
     Bench    builds and measures bulk cancels in three scenarios against the stand-in API (not a test).
     Clean    removes build output.
@@ -103,9 +104,57 @@ function Invoke-PesterTests {
     }
 }
 
+# nginx, squid and htpasswd (apache2-utils) for tests/Pester/RealServers.Tests.ps1, which a fresh machine lacks: installed
+# with apt-get when this runs as root or has sudo without a password. Otherwise those tests skip and say why, or fail
+# under CI. Installing starts the system's nginx and squid services; they are stopped again, as the tests start their own.
+function Install-TestServerPackages {
+    if (-not $IsLinux) { return }
+    Import-Module (Join-Path $Root 'tests/Pester/RealServers.psm1') -Force
+    $missing = @(Get-MissingRealServerTool)
+    if (-not $missing) { return }
+    if ($env:PIXELCUT_TEST_HIDE_TOOLS) {
+        Write-Host "PIXELCUT_TEST_HIDE_TOOLS hides $($missing -join ', '): not installing anything."
+        return
+    }
+    $prefix = @()
+    if ((& id -u) -ne '0') {
+        $sudo = Get-Command sudo -CommandType Application -ErrorAction Ignore
+        if ($sudo) { & $sudo.Source -n true 2>$null }
+        if (-not $sudo -or $LASTEXITCODE -ne 0) {
+            Write-Warning "The real-server tests need $($missing -join ', '), and installing them needs root or sudo without a password."
+            return
+        }
+        $prefix = @($sudo.Source, '-n')
+    }
+    if (-not (Get-Command apt-get -CommandType Application -ErrorAction Ignore)) {
+        Write-Warning "The real-server tests need $($missing -join ', '), and this machine has no apt-get to install them with."
+        return
+    }
+    function Invoke-AsRoot([string[]] $Command) {
+        $all = $prefix + $Command
+        & $all[0] @($all | Select-Object -Skip 1) 2>&1 | Out-Host
+        $LASTEXITCODE -eq 0
+    }
+    $services = 'nginx', 'squid'
+    $runningBefore = @($services | Where-Object { Get-Process -Name $_ -ErrorAction Ignore })
+    # Only what is missing: a package that is there is left at its version.
+    $packages = @($missing | ForEach-Object { if ($_ -match '\((?<package>[^)]+)\)$') { $Matches.package } } | Sort-Object -Unique)
+    Write-Host "Installing $($packages -join ', ') for the real-server tests (missing: $($missing -join ', '))."
+    $installed = (Invoke-AsRoot 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'update', '-q') -and
+        (Invoke-AsRoot (@('env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'install', '-y', '-q') + $packages))
+    if (-not $installed) { Write-Warning "apt-get could not install $($packages -join ', '); the real-server tests will say what is missing." }
+    foreach ($service in $services | Where-Object { $_ -notin $runningBefore -and (Get-Process -Name $_ -ErrorAction Ignore) }) {
+        Write-Host "Stopping the system's $service service, which the installation started; the tests start their own."
+        $stopped = if (Get-Command service -CommandType Application -ErrorAction Ignore) { Invoke-AsRoot 'service', $service, 'stop' }
+        if (-not $stopped) { Write-Warning "Could not stop the $service service; the tests do not use it." }
+    }
+    $global:LASTEXITCODE = 0
+}
+
 function Invoke-Test {
     Invoke-Package
     Invoke-Dotnet restore (Join-Path $Root 'tests/Tools/Tools.csproj') --verbosity quiet
+    Install-TestServerPackages
     $xunit = Invoke-XunitTests
     $pester = Invoke-PesterTests
     $passed = $xunit.Passed + $pester.Passed
