@@ -160,7 +160,8 @@ Get-PixelcutTryOnJob tls-w1 | Wait-PixelcutTryOnJob -PollIntervalSec 1 -TimeoutS
 "@
                 $report.terminating | Should -BeNullOrEmpty -Because $report.Text
                 $report.errors | Should -BeNullOrEmpty
-                $report.output.JobId[0..3] | Should -Be @('tls-s1', 'tls-s2', 'tls-g1', 'tls-w1')
+                $report.output.Count | Should -Be 6
+                $report.output[0..3].JobId | Should -Be @('tls-s1', 'tls-s2', 'tls-g1', 'tls-w1')
                 $report.output[0..1].Message | Should -Be @('Job cancelled', 'Job cancelled')
                 $report.output[2].Status | Should -Be 'Running'
                 $report.output[3].Status | Should -Be 'Completed'
@@ -306,7 +307,9 @@ Get-PixelcutTryOnJob tls-w1 | Wait-PixelcutTryOnJob -PollIntervalSec 1 -TimeoutS
                 $report = Invoke-ModuleChild -Environment $environment -Script "'env-1', 'env-2' | Stop-PixelcutTryOnJob -PassThru -Verbose -Debug; Get-PixelcutConnection | Format-List * | Out-String"
                 $report.terminating | Should -BeNullOrEmpty -Because $report.Text
                 $report.errors | Should -BeNullOrEmpty
-                $report.output.JobId | Should -Be @('env-1', 'env-2')
+                $report.output.Count | Should -Be 3
+                $report.output[0..1].JobId | Should -Be @('env-1', 'env-2')
+                $report.output[2] | Should -BeLike '*ApiKeySource*'
                 foreach ($id in 'env-1', 'env-2') { (Get-Job $id).cancelCount | Should -Be 1 }
                 $tunnels = @(Get-SquidRequest $squid plain | Select-Object -Skip $before | Where-Object { $_.result -eq 'TCP_TUNNEL' -and $_.status -eq 200 })
                 $tunnels.Count | Should -BeGreaterThan 0 -Because 'the requests went through squid'
