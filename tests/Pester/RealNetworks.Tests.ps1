@@ -359,7 +359,7 @@ $ErrorActionPreference = 'Inquire'
         ) {
             Add-SandboxJob $sandbox -Id k
             $secret = ConvertTo-SecureKey $Key
-            $given = if ($_.AsCredential) { [pscredential]::new('key', $secret) } else { $secret }
+            $given = if ($_['AsCredential']) { [pscredential]::new('key', $secret) } else { $secret }
             $stopped = $null
             try {
                 switch ($Source) {
