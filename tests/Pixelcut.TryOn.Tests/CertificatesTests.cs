@@ -42,6 +42,44 @@ public class CertificatesTests
             "it has expired or is not yet valid", failure.Detail);
     }
 
+    [Theory]
+    [InlineData("https://proxy.corp.test:3129", "the certificate of the proxy proxy.corp.test was refused: its name does not match 'proxy.corp.test', the name asked for")]
+    [InlineData(null, "the certificate of the system's proxy (HTTPS_PROXY or the system settings) was refused: its name does not match 'the proxy's address', the name asked for")]
+    public void A_refusal_while_the_tunnel_through_an_https_proxy_opens_names_the_proxy(string? proxy, string detail)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, Api);
+        Certificates.NameProxy(request, proxy == null ? null : new Uri(proxy));
+        var failure = TransportFault.Describe("j", RaisedWhileOpeningTheTunnel(), request);
+        Assert.Equal(ErrorKind.CertificateRejected, failure.Kind);
+        Assert.Equal(detail, failure.Detail);
+    }
+
+    [Fact]
+    public void A_refusal_after_the_tunnel_opened_names_the_server_even_through_a_proxy()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, Api);
+        Certificates.NameProxy(request, new Uri("https://proxy.corp.test:3129"));
+        var failure = TransportFault.Describe("j", Refused("The remote certificate is invalid according to the validation procedure: RemoteCertificateNameMismatch"), request);
+        Assert.StartsWith("the certificate of api.example.test was refused", failure.Detail);
+    }
+
+    // .NET's frame while it opens the tunnel through an https proxy, where the proxy's own handshake runs (seen through real squid).
+    private static HttpRequestException RaisedWhileOpeningTheTunnel()
+    {
+        try
+        {
+            EstablishProxyTunnelAsync();
+        }
+        catch (HttpRequestException e)
+        {
+            return e;
+        }
+        throw new InvalidOperationException("unreachable");
+
+        static void EstablishProxyTunnelAsync() =>
+            throw Refused("The remote certificate is invalid according to the validation procedure: RemoteCertificateNameMismatch");
+    }
+
     [Fact]
     public void A_tls_failure_that_is_not_about_the_certificate_stays_a_connection_failure()
     {

@@ -40,8 +40,9 @@ public class PlatformTests
     public void Every_client_leaves_certificates_to_the_platform_keeps_no_cookies_and_follows_no_redirects()
     {
         var invoker = HttpClients.For(new ProxySetting(new Uri("http://127.0.0.1:9"), null, false));
-        var handler = (HttpClientHandler)typeof(HttpMessageInvoker)
+        var outer = (DelegatingHandler)typeof(HttpMessageInvoker)
             .GetField("_handler", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(invoker)!;
+        var handler = (HttpClientHandler)outer.InnerHandler!;
         // Only .NET Framework needs the module's own callback (against a process-wide ServicePointManager one); here the platform decides.
         Assert.Null(handler.ServerCertificateCustomValidationCallback);
         Assert.False(handler.UseCookies);

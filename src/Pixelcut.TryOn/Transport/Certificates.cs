@@ -17,9 +17,14 @@ namespace Pixelcut.TryOn.Transport
     internal static class Certificates
     {
         private const string RecordedProperty = "Pixelcut.TryOn.CertificateRefusal";
+        private const string ProxyProperty = "Pixelcut.TryOn.Proxy";
+
+        // .NET raises the same exception for the proxy's certificate as for the server's; only the frame that opens the
+        // tunnel through an https proxy, on the stack when the proxy's own handshake fails, tells them apart.
+        private const string ProxyTunnelFrame = "EstablishProxyTunnel";
 
         // The names as .NET writes them, each with its words; the most telling come first.
-        private static readonly (string Name, string Words)[] Reasons =
+        private static readonly (string Name, string Words)[] Words =
         {
             ("RemoteCertificateNameMismatch", "its name does not match '{0}', the name asked for"),
             ("UntrustedRoot", "it is not trusted (it was issued by a certificate authority this machine does not trust)"),
@@ -51,20 +56,47 @@ namespace Pixelcut.TryOn.Transport
             return string.Join(", ", new[] { errors.ToString() }.Concat(statuses));
         }
 
+        /// <summary>Notes the proxy given for a request (null for the system's), for <see cref="Refusal"/>.</summary>
+        public static void NameProxy(HttpRequestMessage request, Uri? proxy) => request.Properties[ProxyProperty] = proxy;
+
         /// <summary>
-        /// Why the certificate of <paramref name="host"/> was refused, in words, or null when <paramref name="e"/> is not a
-        /// refused certificate (a TLS failure of another kind, such as a server that does not speak TLS, is not).
+        /// Whose certificate was refused and why, in words ("the certificate of api.example was refused: its name does not
+        /// match ..."), or null when <paramref name="e"/> is not a refused certificate (a TLS failure of another kind, such
+        /// as a server that does not speak TLS, is not).
         /// </summary>
-        public static string? Refusal(Exception e, string host, HttpRequestMessage? request)
+        public static string? Refusal(Exception e, HttpRequestMessage? request)
         {
             var refused = FirstOf<AuthenticationException>(e);
             if (refused == null) return null;
+            var askedFor = request?.RequestUri?.Host;
+            var whose = askedFor ?? "the server";
+            if (ThroughProxyTunnel(e))
+            {
+                var proxy = request != null && request.Properties.TryGetValue(ProxyProperty, out var named) ? named as Uri : null;
+                askedFor = proxy?.Host;
+                whose = proxy == null ? "the system's proxy (HTTPS_PROXY or the system settings)" : "the proxy " + proxy.Host;
+            }
+            var reasons = Reasons(refused, askedFor ?? "the proxy's address", request);
+            return reasons == null ? null : $"the certificate of {whose} was refused: {reasons}";
+        }
+
+        private static bool ThroughProxyTunnel(Exception? e)
+        {
+            for (; e != null; e = e.InnerException)
+            {
+                if (e.StackTrace?.IndexOf(ProxyTunnelFrame, StringComparison.Ordinal) >= 0) return true;
+            }
+            return false;
+        }
+
+        private static string? Reasons(AuthenticationException refused, string askedFor, HttpRequestMessage? request)
+        {
             var said = refused.Message;
             if (request != null && request.Properties.TryGetValue(RecordedProperty, out var recorded)) said += " " + recorded;
             var found = new List<string>();
-            foreach (var reason in Reasons)
+            foreach (var reason in Words)
             {
-                var words = string.Format(reason.Words, host);
+                var words = string.Format(reason.Words, askedFor);
                 if (Names(said, reason.Name) && !found.Contains(words)) found.Add(words);
             }
             if (found.Count == 0 && Names(said, nameof(SslPolicyErrors.RemoteCertificateChainErrors))) found.Add(ChainErrors);

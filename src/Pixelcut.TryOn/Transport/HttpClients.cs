@@ -1,6 +1,10 @@
 using System;
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Http;
+using System.Reflection;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace Pixelcut.TryOn.Transport
 {
@@ -47,7 +51,26 @@ namespace Pixelcut.TryOn.Transport
                 IfSupported(() => handler.ServerCertificateCustomValidationCallback = (message, certificate, chain, errors) => Certificates.Check(message, chain, errors));
             // Older frameworks keep their own per-server limit.
             IfSupported(() => handler.MaxConnectionsPerServer = 64);
-            return new HttpMessageInvoker(handler, disposeHandler: true);
+            return new HttpMessageInvoker(new ProxyNaming(handler, proxy.Address), disposeHandler: true);
+        }
+
+        /// <summary>Puts the proxy a request travels through on the request, so a failure can name it (a refused certificate may be the proxy's).</summary>
+        private sealed class ProxyNaming : DelegatingHandler
+        {
+            // The system proxy .NET uses when a handler is given none (HTTPS_PROXY and NO_PROXY); .NET Framework has no such member.
+            private static readonly IWebProxy? SystemProxy =
+                typeof(HttpClient).GetProperty("DefaultProxy", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as IWebProxy;
+
+            private readonly Uri? _proxy;
+
+            public ProxyNaming(HttpMessageHandler inner, Uri? proxy) : base(inner) => _proxy = proxy;
+
+            protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            {
+                var destination = request.RequestUri;
+                Certificates.NameProxy(request, _proxy ?? (destination == null || SystemProxy == null || SystemProxy.IsBypassed(destination) ? null : SystemProxy.GetProxy(destination)));
+                return base.SendAsync(request, cancellationToken);
+            }
         }
 
         /// <summary>

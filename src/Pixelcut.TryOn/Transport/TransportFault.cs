@@ -24,9 +24,7 @@ namespace Pixelcut.TryOn.Transport
         {
             var message = Innermost(e).Message.TrimEnd('.');
             var cause = PrintableCause(e);
-            var host = sent?.RequestUri?.Host ?? "the server";
-            if (Certificates.Refusal(e, host, sent) is string refusal)
-                return new Failure(ErrorKind.CertificateRejected, jobId, detail: $"the certificate of {host} was refused: {refusal}", cause: cause);
+            if (Certificates.Refusal(e, sent) is string refusal) return new Failure(ErrorKind.CertificateRejected, jobId, detail: refusal, cause: cause);
             var request = FirstOf<HttpRequestException>(e);
             // A proxy that refuses the CONNECT tunnel to an https API never lets its 407 reach us as an answer.
             if (request != null && (StatusOf(request) == ProxyAuthenticationRequired || IsProxyTunnel407(request.Message)))
