@@ -32,8 +32,8 @@ namespace Pixelcut.TryOn
         /// <summary>The request id the server gave its last answer (x-request-id, request-id or cf-ray), for support.</summary>
         public string? RequestId { get; }
 
-        /// <summary>This failure as it stops another job that was never sent: the same outcome, without this one's request id or cause.</summary>
-        public Failure Halting(string jobId, int attempts) => new Failure(Kind, jobId, StatusCode, ErrorCode, Detail, attempts);
+        /// <summary>This failure as it stops another job before that job's next request went out: the same outcome, without this one's request id or cause.</summary>
+        public Failure StoppingUnsent(string jobId, int attempts) => new Failure(Kind, jobId, StatusCode, ErrorCode, Detail, attempts);
 
         public Failure WithAttempts(int attempts) => new Failure(Kind, JobId, StatusCode, ErrorCode, Detail, attempts, Cause, RequestId);
 

@@ -113,7 +113,7 @@ $report | ConvertTo-Json -Depth 6 -Compress
                 $report
             }
 
-            function Get-Job([string] $Id) { Get-SandboxJob $sandbox | Where-Object id -EQ $Id }
+            function Get-JobState([string] $Id) { Get-SandboxJob $sandbox | Where-Object id -EQ $Id }
             function Get-RequestLog([string] $Id) { @(Get-SandboxLog $sandbox | Where-Object jobId -EQ $Id) }
 
             # Servers write a connection's log line once they notice it closed, a moment after the client let go.
@@ -168,7 +168,7 @@ Get-PixelcutTryOnJob tls-w1 | Wait-PixelcutTryOnJob -PollIntervalSec 1 -TimeoutS
                 $report.output[3].ResultUrl | Should -BeLike "https://127.0.0.1:$($nginx.Ports['good'])/assets/tls-w1.jpg?expires=*"
                 $report.output[4..5].Name | Should -Be @('tls-c1.jpg', 'tls-w1.jpg')
 
-                foreach ($id in 'tls-s1', 'tls-s2') { (Get-Job $id).cancelCount | Should -Be 1 }
+                foreach ($id in 'tls-s1', 'tls-s2') { (Get-JobState $id).cancelCount | Should -Be 1 }
                 # The bytes written are the ones the result host serves, read here straight from the stand-in.
                 $expires = [DateTimeOffset]::UtcNow.AddHours(1).ToUnixTimeSeconds()
                 foreach ($id in 'tls-c1', 'tls-w1') {
@@ -186,26 +186,42 @@ Get-PixelcutTryOnJob tls-w1 | Wait-PixelcutTryOnJob -PollIntervalSec 1 -TimeoutS
         Context 'A certificate the module must refuse' {
             It '<Command> stops at once on <Case>: one CertificateRejected naming <HostName>, after one handshake' -ForEach @(
                 @{ Case = 'a certificate from a CA that is not trusted'; Server = 'untrusted'; HostName = '127.0.0.1'; Reason = 'not trusted'
-                    Command = 'Stop-PixelcutTryOnJob'; Script = "'cr-1', 'cr-2', 'cr-3', 'cr-4', 'cr-5' | Stop-PixelcutTryOnJob -ThrottleLimit 1 -PassThru" }
-                @{ Case = 'a certificate for another name'; Server = 'wrong-name'; HostName = 'localhost'; Reason = 'name'
-                    Command = 'Get-PixelcutTryOnJob'; Script = "'cr-1', 'cr-2', 'cr-3' | Get-PixelcutTryOnJob -ThrottleLimit 1" }
-                # Wait has no -ThrottleLimit: at one a second, the first read has failed long before the second is due.
-                @{ Case = 'an expired certificate'; Server = 'expired'; HostName = '127.0.0.1'; Reason = 'expired'; Pace = '1'
+                    Command = 'Stop-PixelcutTryOnJob'; Script = "'cr-1', 'cr-2', 'cr-3', 'cr-4', 'cr-5' | Stop-PixelcutTryOnJob -PassThru" }
+                @{ Case = 'a certificate for another name'; Server = 'wrong-name'; HostName = 'localhost'; Reason = "name does not match 'localhost', the name asked for"
+                    Command = 'Get-PixelcutTryOnJob'; Script = "'cr-1', 'cr-2', 'cr-3' | Get-PixelcutTryOnJob" }
+                @{ Case = 'an expired certificate'; Server = 'expired'; HostName = '127.0.0.1'; Reason = 'expired'
                     Command = 'Wait-PixelcutTryOnJob'; Script = "'cr-1', 'cr-2', 'cr-3' | Wait-PixelcutTryOnJob -PollIntervalSec 1 -TimeoutSec 60" }
                 @{ Case = 'a certificate from a CA that is not trusted'; Server = 'untrusted'; HostName = '127.0.0.1'; Reason = 'not trusted'
-                    Command = 'Save-PixelcutTryOnResult'; Script = "'cr-1', 'cr-2', 'cr-3' | Save-PixelcutTryOnResult -ThrottleLimit 1 -Path 'FOLDER'" }
+                    Command = 'Save-PixelcutTryOnResult'; Script = "'cr-1', 'cr-2', 'cr-3' | Save-PixelcutTryOnResult -Path 'FOLDER'" }
             ) {
                 Add-SandboxJob $sandbox -Id cr-1, cr-2, cr-3, cr-4, cr-5 -Status completed
                 $before = Get-NginxConnectionCount $nginx $Server
                 $requestsBefore = @(Get-NginxRequest $nginx $Server).Count
-                # The module's own pace, 5 a second, unless the row says otherwise, and its default retries.
-                $pace = if ($_.ContainsKey('Pace')) { $_.Pace } else { $null }
+                # Default in-flight limit and retries, paced at 1000 a second: every job would be on its way at once, were the
+                # first request not sent alone.
                 $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('n'))
-                $report = Invoke-ModuleChild -Environment (Get-ChildEnvironment $Server -HostName $HostName -RequestsPerSecond $pace) -Script $Script.Replace('FOLDER', $folder)
+                $report = Invoke-ModuleChild -Environment (Get-ChildEnvironment $Server -HostName $HostName) -Script $Script.Replace('FOLDER', $folder)
                 Assert-CertificateRejected $report $Reason $HostName
                 Wait-Count { (Get-NginxConnectionCount $nginx $Server) - $before } 1 | Should -Be 1 -Because 'a refused certificate is not worth another handshake'
                 @(Get-NginxRequest $nginx $Server).Count | Should -Be $requestsBefore -Because 'no request is sent over a connection whose certificate was refused'
                 Get-SandboxLog $sandbox | Should -BeNullOrEmpty
+                Get-SandboxAssetLog $sandbox | Should -BeNullOrEmpty
+                @(Get-ChildItem -LiteralPath $folder -Force -Recurse -ErrorAction Ignore) | Should -BeNullOrEmpty
+            }
+
+            It 'Save-PixelcutTryOnResult stops at once on a result host whose certificate is not trusted, after one handshake there' {
+                # The API is the trusted gateway; the links of the completed jobs point at the gateway with the untrusted certificate.
+                $expires = [DateTimeOffset]::UtcNow.AddHours(1).ToUnixTimeSeconds()
+                foreach ($id in 'rh-1', 'rh-2', 'rh-3') {
+                    Add-SandboxJob $sandbox -Id $id -Status completed -ResultUrl "https://127.0.0.1:$($nginx.Ports['untrusted'])/assets/$id.jpg?expires=$expires"
+                }
+                $before = Get-NginxConnectionCount $nginx untrusted
+                $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('n'))
+                $report = Invoke-ModuleChild -Environment (Get-ChildEnvironment good) -Script "'rh-1', 'rh-2', 'rh-3' | Save-PixelcutTryOnResult -Path '$folder'"
+                Assert-CertificateRejected $report 'not trusted' '127.0.0.1'
+                Wait-Count { (Get-NginxConnectionCount $nginx untrusted) - $before } 1 | Should -Be 1 -Because 'a refused result host is not worth another handshake'
+                (Get-SandboxLog $sandbox).method | Should -Not -Contain 'POST'
+                @(Get-SandboxLog $sandbox).Count | Should -BeGreaterThan 0 -Because 'the status reads went to the API, which was trusted'
                 Get-SandboxAssetLog $sandbox | Should -BeNullOrEmpty
                 @(Get-ChildItem -LiteralPath $folder -Force -Recurse -ErrorAction Ignore) | Should -BeNullOrEmpty
             }
@@ -219,7 +235,7 @@ Get-PixelcutTryOnJob tls-w1 | Wait-PixelcutTryOnJob -PollIntervalSec 1 -TimeoutS
                 $report.terminating | Should -BeNullOrEmpty -Because $report.Text
                 $report.errors | Should -BeNullOrEmpty
                 $report.output.JobId | Should -Be $ids
-                foreach ($id in $ids) { (Get-Job $id).cancelCount | Should -Be 1 -Because "job $id is cancelled once" }
+                foreach ($id in $ids) { (Get-JobState $id).cancelCount | Should -Be 1 -Because "job $id is cancelled once" }
                 $requests = @(Get-NginxRequest $nginx short-keepalive)
                 @($requests | Where-Object { $_.method -eq 'POST' -and $_.status -eq 200 }).Count | Should -Be $ids.Count
                 # Most requests came on a connection of their own: nginx had closed the one before.
@@ -235,7 +251,7 @@ Get-PixelcutTryOnJob tls-w1 | Wait-PixelcutTryOnJob -PollIntervalSec 1 -TimeoutS
                 $report.output[0].Message | Should -Be 'Job cancelled'
                 $report.output[0].Attempts | Should -Be 3 -Because 'the cancel, its retry (409) and the status read that confirmed it'
                 ($report.lines -match 'answered 409 but reads as cancelled') | Should -HaveCount 1
-                $job = Get-Job gw
+                $job = Get-JobState gw
                 $job.cancelCount | Should -Be 1
                 $job.errorCode | Should -Be 'job_cancelled'
                 $answered = @(Get-NginxRequest $nginx gateway-timeout | ForEach-Object { "$($_.method) $($_.status)" })
@@ -271,7 +287,7 @@ Get-PixelcutTryOnJob tls-w1 | Wait-PixelcutTryOnJob -PollIntervalSec 1 -TimeoutS
                 $report.terminating | Should -BeNullOrEmpty -Because $report.Text
                 $report.errors | Should -BeNullOrEmpty
                 $report.output.JobId | Should -Be $ids
-                foreach ($id in $ids) { (Get-Job $id).cancelCount | Should -Be 1 -Because "job $id is cancelled once" }
+                foreach ($id in $ids) { (Get-JobState $id).cancelCount | Should -Be 1 -Because "job $id is cancelled once" }
                 $accepted = @(Get-NginxRequest $nginx rate-limited | Where-Object { $_.method -eq 'POST' -and $_.status -eq 200 })
                 $accepted.Count | Should -Be $ids.Count
             }
@@ -292,7 +308,7 @@ Get-PixelcutTryOnJob tls-w1 | Wait-PixelcutTryOnJob -PollIntervalSec 1 -TimeoutS
                 $report.terminating | Should -BeNullOrEmpty -Because $report.Text
                 $report.errors | Should -BeNullOrEmpty
                 $report.output.JobId | Should -Be @('px-1', 'px-2')
-                foreach ($id in 'px-1', 'px-2') { (Get-Job $id).cancelCount | Should -Be 1 }
+                foreach ($id in 'px-1', 'px-2') { (Get-JobState $id).cancelCount | Should -Be 1 }
                 $tunnels = @(Get-SquidRequest $squid plain | Where-Object { $_.result -eq 'TCP_TUNNEL' -and $_.status -eq 200 })
                 $tunnels.Count | Should -BeGreaterThan 0
                 $tunnels.url | Sort-Object -Unique | Should -Be @($tunnelTarget)
@@ -310,7 +326,7 @@ Get-PixelcutTryOnJob tls-w1 | Wait-PixelcutTryOnJob -PollIntervalSec 1 -TimeoutS
                 $report.output.Count | Should -Be 3
                 $report.output[0..1].JobId | Should -Be @('env-1', 'env-2')
                 $report.output[2] | Should -BeLike '*ApiKeySource*'
-                foreach ($id in 'env-1', 'env-2') { (Get-Job $id).cancelCount | Should -Be 1 }
+                foreach ($id in 'env-1', 'env-2') { (Get-JobState $id).cancelCount | Should -Be 1 }
                 $tunnels = @(Get-SquidRequest $squid plain | Select-Object -Skip $before | Where-Object { $_.result -eq 'TCP_TUNNEL' -and $_.status -eq 200 })
                 $tunnels.Count | Should -BeGreaterThan 0 -Because 'the requests went through squid'
                 $tunnels.user | Sort-Object -Unique | Should -Be @($proxyUser)
@@ -332,7 +348,7 @@ Get-PixelcutTryOnJob tls-w1 | Wait-PixelcutTryOnJob -PollIntervalSec 1 -TimeoutS
                 $report.terminating.category | Should -Be 'AuthenticationError'
                 $report.terminating.target | Should -Be 'pa-1'
                 Get-SandboxLog $sandbox | Should -BeNullOrEmpty
-                (Get-Job pa-1).status, (Get-Job pa-2).status | Should -Be @('pending', 'pending')
+                (Get-JobState pa-1).status, (Get-JobState pa-2).status | Should -Be @('pending', 'pending')
                 $answers = @(Get-SquidRequest $squid plain | Select-Object -Skip $before)
                 $answers.Count | Should -BeGreaterThan 0
                 $answers.status | Sort-Object -Unique | Should -Be @(407)
@@ -347,7 +363,7 @@ Stop-PixelcutTryOnJob tp-1 -Proxy 'https://127.0.0.1:$($squid.Ports['trusted'])'
                 $report.terminating | Should -BeNullOrEmpty -Because $report.Text
                 $report.errors | Should -BeNullOrEmpty
                 $report.output.JobId | Should -Be @('tp-1')
-                (Get-Job tp-1).cancelCount | Should -Be 1
+                (Get-JobState tp-1).cancelCount | Should -Be 1
                 @(Get-SquidRequest $squid trusted | Where-Object { $_.result -eq 'TCP_TUNNEL' -and $_.url -eq $tunnelTarget }).Count | Should -BeGreaterThan 0
             }
 
@@ -356,10 +372,10 @@ Stop-PixelcutTryOnJob tp-1 -Proxy 'https://127.0.0.1:$($squid.Ports['trusted'])'
                 $before = @(Get-SquidRequest $squid untrusted).Count
                 $requestsBefore = @(Get-NginxRequest $nginx good).Count
                 # The proxy is named localhost, the API 127.0.0.1, so the message shows which of them was refused.
-                $report = Invoke-ModuleChild -Environment (Get-ChildEnvironment good -RequestsPerSecond $null) -Script @"
-'up-1', 'up-2', 'up-3', 'up-4', 'up-5' | Stop-PixelcutTryOnJob -Proxy 'https://localhost:$($squid.Ports['untrusted'])' -ProxyCredential $(New-ProxyCredential $proxyPassword) -ThrottleLimit 1 -PassThru
+                $report = Invoke-ModuleChild -Environment (Get-ChildEnvironment good) -Script @"
+'up-1', 'up-2', 'up-3', 'up-4', 'up-5' | Stop-PixelcutTryOnJob -Proxy 'https://localhost:$($squid.Ports['untrusted'])' -ProxyCredential $(New-ProxyCredential $proxyPassword) -PassThru
 "@
-                Assert-CertificateRejected $report 'not trusted' 'localhost'
+                Assert-CertificateRejected $report 'not trusted' 'the proxy localhost'
                 Wait-Count { @(Get-SquidRequest $squid untrusted).Count - $before } 1 | Should -Be 1 -Because 'a refused certificate is not worth another handshake'
                 @(Get-NginxRequest $nginx good).Count | Should -Be $requestsBefore
                 Get-SandboxLog $sandbox | Should -BeNullOrEmpty

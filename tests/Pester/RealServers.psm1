@@ -297,7 +297,9 @@ function Start-TestSquid {
     $folder = Join-Path $Root 'squid'
     $null = New-Item -ItemType Directory -Path $folder -Force
     $passwords = Join-Path $folder 'htpasswd'
-    Invoke-Tool htpasswd @('-b', '-c', $passwords, $UserName, $Password)
+    # The password goes in on standard input, so no command line and no failure message shows it.
+    $printed = $Password | & (Find-RealServerTool htpasswd) -i -c $passwords $UserName 2>&1 | Out-String
+    if ($LASTEXITCODE -ne 0) { throw "htpasswd could not write $passwords (exit code $LASTEXITCODE): $printed" }
     $names = @('plain') + @($TlsPort | ForEach-Object { $_.Name })
     $free = @(Get-FreeLoopbackPort -Count $names.Count)
     $ports = @{}

@@ -28,7 +28,9 @@ function Invoke-ChildPwsh {
     $start.RedirectStandardOutput = $true
     $start.RedirectStandardError = $true
     $start.RedirectStandardInput = $true
-    foreach ($name in @('PIXELCUT_API_KEY', 'PIXELCUT_BASE_URI', 'PIXELCUT_REQUESTS_PER_SECOND')) { $null = $start.Environment.Remove($name) }
+    # A proxy set on the machine running the tests would carry the child's requests to loopback servers through it.
+    $inherited = 'PIXELCUT_API_KEY', 'PIXELCUT_BASE_URI', 'PIXELCUT_REQUESTS_PER_SECOND', 'HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY', 'NO_PROXY'
+    foreach ($name in $inherited) { foreach ($spelling in $name, $name.ToLowerInvariant()) { $null = $start.Environment.Remove($spelling) } }
     foreach ($entry in $Environment.GetEnumerator()) { $start.Environment[$entry.Key] = [string]$entry.Value }
     $start.Environment['NO_COLOR'] = '1'
     $process = [System.Diagnostics.Process]::Start($start)

@@ -44,4 +44,15 @@ public class ApiKeyTests
         Assert.Equal("sk_a\0b", revealed);
         Assert.Equal("contains a NUL character", ApiKey.Problem(revealed));
     }
+
+    [Theory]
+    [InlineData("sk_key\u00a0")]
+    [InlineData("\u3000sk_key")]
+    [InlineData("sk_key\u2028")]
+    public void Only_ascii_white_space_is_trimmed_so_a_pasted_unicode_space_is_refused(string key)
+    {
+        var trimmed = ApiKey.Trimmed(key);
+        Assert.Equal(key, trimmed);
+        Assert.Equal("contains a character outside printable ASCII", ApiKey.Problem(trimmed));
+    }
 }

@@ -20,7 +20,9 @@ public class CertificatesTests
     [InlineData("The remote certificate is invalid because of errors in the certificate chain: Revoked", "it was revoked")]
     [InlineData("The remote certificate is invalid according to the validation procedure: RemoteCertificateNameMismatch, RemoteCertificateChainErrors",
         "its name does not match 'api.example.test', the name asked for")]
-    [InlineData("The remote certificate is invalid according to the validation procedure: RemoteCertificateChainErrors", "its chain is not valid")]
+    [InlineData("The remote certificate is invalid because of errors in the certificate chain: ExplicitDistrust", "it is not trusted (this machine distrusts it explicitly)")]
+    [InlineData("The remote certificate is invalid because of errors in the certificate chain: HasWeakSignature",
+        "the platform said: The remote certificate is invalid because of errors in the certificate chain: HasWeakSignature")]
     public void A_refused_certificate_is_CertificateRejected_naming_the_host_and_the_reason_in_words(string message, string words)
     {
         var failure = TransportFault.NoAnswer("j", Refused(message), TimeSpan.FromSeconds(30), new HttpRequestMessage(HttpMethod.Get, Api));
@@ -43,12 +45,12 @@ public class CertificatesTests
     }
 
     [Theory]
-    [InlineData("https://proxy.corp.test:3129", "the certificate of the proxy proxy.corp.test was refused: its name does not match 'proxy.corp.test', the name asked for")]
-    [InlineData(null, "the certificate of the system's proxy (HTTPS_PROXY or the system settings) was refused: its name does not match 'the proxy's address', the name asked for")]
-    public void A_refusal_while_the_tunnel_through_an_https_proxy_opens_names_the_proxy(string? proxy, string detail)
+    [InlineData("proxy.corp.test", "the certificate of the proxy proxy.corp.test was refused: its name does not match 'proxy.corp.test', the proxy's name")]
+    [InlineData(null, "the certificate of the system's proxy (HTTPS_PROXY or the system settings) was refused: its name does not match the proxy's name")]
+    public void A_refusal_while_the_tunnel_through_an_https_proxy_opens_names_the_proxy(string? proxyHost, string detail)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, Api);
-        Certificates.NameProxy(request, proxy == null ? null : new Uri(proxy));
+        Certificates.NameProxy(request, proxyHost);
         var failure = TransportFault.Describe("j", RaisedWhileOpeningTheTunnel(), request);
         Assert.Equal(ErrorKind.CertificateRejected, failure.Kind);
         Assert.Equal(detail, failure.Detail);
@@ -58,7 +60,7 @@ public class CertificatesTests
     public void A_refusal_after_the_tunnel_opened_names_the_server_even_through_a_proxy()
     {
         var request = new HttpRequestMessage(HttpMethod.Get, Api);
-        Certificates.NameProxy(request, new Uri("https://proxy.corp.test:3129"));
+        Certificates.NameProxy(request, "proxy.corp.test");
         var failure = TransportFault.Describe("j", Refused("The remote certificate is invalid according to the validation procedure: RemoteCertificateNameMismatch"), request);
         Assert.StartsWith("the certificate of api.example.test was refused", failure.Detail);
     }

@@ -8,8 +8,8 @@ public class ConcurrencyLimiterTests
     public async Task Starts_at_five_and_grows_by_one_per_wasted_pacer_slot_until_the_first_429()
     {
         var limiter = new ConcurrencyLimiter(new FakeClock());
-        for (var i = 0; i < 5; i++) Assert.False(await limiter.AcquireAsync(CancellationToken.None));
-        var sixth = limiter.AcquireAsync(CancellationToken.None);
+        for (var i = 0; i < 5; i++) Assert.False(await limiter.AcquireAsync(false, CancellationToken.None));
+        var sixth = limiter.AcquireAsync(false, CancellationToken.None);
         Assert.False(sixth.IsCompleted);
         limiter.OnPacerSlotWasted();
         Assert.True(await sixth);
@@ -21,7 +21,7 @@ public class ConcurrencyLimiterTests
     public async Task A_429_drops_the_limit_below_what_was_in_flight_and_probing_above_it_waits_longer_each_time()
     {
         var limiter = new ConcurrencyLimiter(new FakeClock());
-        for (var i = 0; i < 5; i++) await limiter.AcquireAsync(CancellationToken.None);
+        for (var i = 0; i < 5; i++) await limiter.AcquireAsync(false, CancellationToken.None);
         Assert.False(limiter.OnThrottled(inFlightWhenSent: 4));
         Assert.Equal(3, limiter.Limit);
         for (var i = 0; i < 5; i++) limiter.Release();
@@ -37,7 +37,7 @@ public class ConcurrencyLimiterTests
     {
         var clock = new FakeClock();
         var limiter = new ConcurrencyLimiter(clock);
-        for (var i = 0; i < 5; i++) await limiter.AcquireAsync(CancellationToken.None);
+        for (var i = 0; i < 5; i++) await limiter.AcquireAsync(false, CancellationToken.None);
         limiter.OnThrottled(inFlightWhenSent: 4);
         for (var i = 0; i < 5; i++) limiter.Release();
         limiter.OnPacerSlotWasted();
@@ -52,10 +52,10 @@ public class ConcurrencyLimiterTests
     public async Task A_request_that_continues_a_job_takes_the_next_free_slot_ahead_of_new_jobs_but_within_the_limit()
     {
         var limiter = new ConcurrencyLimiter(new FakeClock());
-        for (var i = 0; i < 5; i++) await limiter.AcquireAsync(CancellationToken.None);
-        var first = limiter.AcquireAsync(CancellationToken.None);
-        var second = limiter.AcquireAsync(CancellationToken.None);
-        var confirmation = limiter.AcquireAsync(CancellationToken.None, continuesJob: true);
+        for (var i = 0; i < 5; i++) await limiter.AcquireAsync(false, CancellationToken.None);
+        var first = limiter.AcquireAsync(false, CancellationToken.None);
+        var second = limiter.AcquireAsync(false, CancellationToken.None);
+        var confirmation = limiter.AcquireAsync(continuesJob: true, CancellationToken.None);
         Assert.False(confirmation.IsCompleted, "the limit holds for work already begun too");
 
         limiter.Release();
@@ -71,12 +71,12 @@ public class ConcurrencyLimiterTests
     public async Task Waiting_for_a_slot_honours_cancellation_and_gives_no_slot_away()
     {
         var limiter = new ConcurrencyLimiter(new FakeClock());
-        for (var i = 0; i < 5; i++) await limiter.AcquireAsync(CancellationToken.None);
+        for (var i = 0; i < 5; i++) await limiter.AcquireAsync(false, CancellationToken.None);
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => limiter.AcquireAsync(cancellation.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => limiter.AcquireAsync(false, cancellation.Token));
         limiter.Release();
         Assert.Equal(4, limiter.InFlight);
-        Assert.False(await limiter.AcquireAsync(CancellationToken.None));
+        Assert.False(await limiter.AcquireAsync(false, CancellationToken.None));
         Assert.Equal(5, limiter.InFlight);
     }
 
@@ -93,11 +93,11 @@ public class ConcurrencyLimiterTests
     public async Task A_limit_the_user_set_neither_grows_nor_shrinks()
     {
         var limiter = ConcurrencyLimiter.Fixed(3);
-        for (var i = 0; i < 3; i++) await limiter.AcquireAsync(CancellationToken.None);
+        for (var i = 0; i < 3; i++) await limiter.AcquireAsync(false, CancellationToken.None);
         for (var i = 0; i < 100; i++) limiter.OnPacerSlotWasted();
         Assert.False(limiter.OnThrottled(inFlightWhenSent: 3));
         Assert.Equal(3, limiter.Limit);
-        Assert.False(limiter.AcquireAsync(CancellationToken.None).IsCompleted);
+        Assert.False(limiter.AcquireAsync(false, CancellationToken.None).IsCompleted);
     }
 
     [Fact]
@@ -128,14 +128,14 @@ public class ConcurrencyLimiterTests
 
         // Answers that come at once: nothing waits for a slot, so nothing grows.
         api.AnswerAtOnce = true;
-        for (var i = 0; i < 20; i++) await requester.SendAsync(HttpMethod.Post, $"quick-{i}", $"v1/try-on/job/quick-{i}/cancel", null, CancellationToken.None);
+        for (var i = 0; i < 20; i++) await requester.SendAsync(HttpMethod.Post, $"quick-{i}", $"v1/try-on/job/quick-{i}/cancel", null, false, CancellationToken.None);
         Assert.Equal(5, limiter.Limit);
 
         // Answers that take 100 ms, ten times the pacer's spacing: each answer frees a slot for a request that has
         // waited while the pacer sat idle, so in flight grows until the API answers 429 past its limit of 8.
         api.AnswerAtOnce = false;
         var sends = Enumerable.Range(0, 40)
-            .Select(i => requester.SendAsync(HttpMethod.Post, $"slow-{i}", $"v1/try-on/job/slow-{i}/cancel", null, CancellationToken.None)).ToList();
+            .Select(i => requester.SendAsync(HttpMethod.Post, $"slow-{i}", $"v1/try-on/job/slow-{i}/cancel", null, false, CancellationToken.None)).ToList();
         await api.Settle();
         Assert.Equal(5, api.Held);
         for (var round = 0; round < 30 && api.Answered429 == 0; round++)

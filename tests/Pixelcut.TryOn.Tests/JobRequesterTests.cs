@@ -141,7 +141,7 @@ public class JobRequesterTests
     public async Task A_status_about_another_job_is_an_unexpected_response()
     {
         var (requester, _, _) = Create(new ScriptedHandler(Answer(HttpStatusCode.OK, """{"job_id":"k","status":"pending"}""")));
-        var result = await JobOperations.GetAsync(requester, "j", null, CancellationToken.None);
+        var result = await JobOperations.GetAsync(requester, "j", null, false, CancellationToken.None);
         Assert.Equal(ErrorKind.UnexpectedResponse, result.Failure!.Kind);
         Assert.Contains("about job 'k'", result.Failure.Detail);
     }
@@ -150,7 +150,7 @@ public class JobRequesterTests
     public async Task A_status_that_is_not_json_is_an_unexpected_response()
     {
         var (requester, _, _) = Create(new ScriptedHandler(Answer(HttpStatusCode.OK, "{\"status\": \"pend")));
-        var result = await JobOperations.GetAsync(requester, "j", null, CancellationToken.None);
+        var result = await JobOperations.GetAsync(requester, "j", null, false, CancellationToken.None);
         Assert.Equal(ErrorKind.UnexpectedResponse, result.Failure!.Kind);
         Assert.Equal(200, result.Failure.StatusCode);
     }
@@ -188,7 +188,7 @@ public class JobRequesterTests
             return response;
         });
         var (requester, _, _) = Create(handler);
-        var result = await JobOperations.GetAsync(requester, "j", null, CancellationToken.None);
+        var result = await JobOperations.GetAsync(requester, "j", null, false, CancellationToken.None);
         Assert.Equal("req-\\u001b1", result.Failure!.RequestId);
         Assert.Equal("req-\\u001b1", ErrorTable.ToException(result.Failure).RequestId);
         Assert.Contains(result.Trace, line => !line.IsDebug && line.Text.EndsWith("request id req-\\u001b1)"));

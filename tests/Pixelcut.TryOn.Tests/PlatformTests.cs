@@ -36,17 +36,29 @@ public class PlatformTests
         Assert.Null(JobPath.ChangedBy(new Uri(root, "v1/try-on/job/a%2Fb/cancel"), "/v1/try-on/job/a%2Fb/cancel"));
     }
 
-    [Fact]
-    public void Every_client_leaves_certificates_to_the_platform_keeps_no_cookies_and_follows_no_redirects()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Every_client_keeps_no_cookies_follows_no_redirects_and_checks_certificates_itself_only_on_net_framework(bool netFramework)
     {
-        var invoker = HttpClients.For(new ProxySetting(new Uri("http://127.0.0.1:9"), null, false));
+        using var invoker = HttpClients.Create(new ProxySetting(new Uri("http://127.0.0.1:9"), null, false), netFramework);
         var outer = (DelegatingHandler)typeof(HttpMessageInvoker)
             .GetField("_handler", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(invoker)!;
         var handler = (HttpClientHandler)outer.InnerHandler!;
-        // Only .NET Framework needs the module's own callback (against a process-wide ServicePointManager one); here the platform decides.
-        Assert.Null(handler.ServerCertificateCustomValidationCallback);
         Assert.False(handler.UseCookies);
         Assert.False(handler.AllowAutoRedirect);
+        var check = handler.ServerCertificateCustomValidationCallback;
+        if (!netFramework)
+        {
+            // Here the platform decides alone and names what it refused.
+            Assert.Null(check);
+            return;
+        }
+        // With the handler's own callback set, .NET Framework never consults a process-wide ServicePointManager callback.
+        Assert.NotNull(check);
+        Assert.True(check!(new HttpRequestMessage(), null, null, System.Net.Security.SslPolicyErrors.None));
+        Assert.False(check(new HttpRequestMessage(), null, null, System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch));
+        Assert.False(check(new HttpRequestMessage(), null, null, System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors));
     }
 
     [Theory]

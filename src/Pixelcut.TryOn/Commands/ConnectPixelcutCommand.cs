@@ -49,7 +49,7 @@ namespace Pixelcut.TryOn.Commands
             JobResult<TryOnJob> result;
             try
             {
-                result = JobOperations.GetAsync(requester, KeyCheckJobId, null, _stop.Token).GetAwaiter().GetResult();
+                result = JobOperations.GetAsync(requester, KeyCheckJobId, null, continuesJob: false, _stop.Token).GetAwaiter().GetResult();
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {

@@ -50,7 +50,7 @@ namespace Pixelcut.TryOn.Commands
             if (session.ApiKey != null) return (session.ApiKey, "Connect-Pixelcut");
             var fromVariable = Environment.GetEnvironmentVariable(ApiKeyVariable);
             if (string.IsNullOrWhiteSpace(fromVariable)) ThrowFatal(cmdlet, new Failure(ErrorKind.ApiKeyMissing, null));
-            return (CheckedKey(cmdlet, fromVariable!.Trim(), ApiKeyVariable), ApiKeyVariable);
+            return (CheckedKey(cmdlet, ApiKey.Trimmed(fromVariable!), ApiKeyVariable), ApiKeyVariable);
         }
 
         /// <summary>The key from trimmed text, or a terminating ApiKeyMissing or ApiKeyMalformed that never quotes it.</summary>

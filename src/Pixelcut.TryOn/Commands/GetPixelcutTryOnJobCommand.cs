@@ -16,7 +16,7 @@ namespace Pixelcut.TryOn.Commands
 
         internal override Task<JobResult<TryOnJob>> RunAsync(JobRequester requester, string jobId, TryOnJob? pipedJob, Action sending,
             CancellationToken cancellation) =>
-            JobOperations.GetAsync(requester, jobId, sending, cancellation);
+            JobOperations.GetAsync(requester, jobId, sending, continuesJob: false, cancellation);
 
         protected override void WriteSuccess(TryOnJob result)
         {

@@ -86,7 +86,7 @@ namespace Pixelcut.TryOn.Commands
         {
             if (_watcher != null) return _watcher;
             var requester = CreateRequester(ConnectionSettings.DefaultTimeoutSec, throttleLimit: null);
-            _watcher = new JobWatcher((jobId, cancellation) => JobOperations.GetAsync(requester, jobId, null, cancellation),
+            _watcher = new JobWatcher((jobId, cancellation) => JobOperations.GetAsync(requester, jobId, null, continuesJob: false, cancellation),
                 TimeSpan.FromSeconds(PollIntervalSec), SystemClock.Instance, StopRequested.Token);
             return _watcher;
         }

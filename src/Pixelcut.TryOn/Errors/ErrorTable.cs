@@ -79,10 +79,9 @@ namespace Pixelcut.TryOn.Errors
                 (m, f, e) => new PixelcutConnectionException(m, f, e)),
             // A certificate does not get better on the next job or attempt, and validation is never to be turned off.
             [ErrorKind.CertificateRejected] = new Rule(ErrorCategory.SecurityError, true,
-                f => $"The secure connection was not made, so nothing was sent: {f.Detail}.",
-                "If a proxy or security product on this network inspects TLS, have its root certificate trusted by the operating system " +
-                "(on Linux and macOS also through SSL_CERT_FILE or SSL_CERT_DIR); otherwise check -BaseUri, -Proxy and this machine's clock, " +
-                "or ask the network administrator.",
+                f => $"{Capitalized(f.Detail)}, so no request went out over that connection.",
+                "Behind a TLS-inspecting proxy, have its root certificate trusted by the operating system (on Linux and macOS also " +
+                "through SSL_CERT_FILE or SSL_CERT_DIR); else check -BaseUri, -Proxy and this machine's clock.",
                 (m, f, e) => new PixelcutConnectionException(m, f, e)),
             [ErrorKind.JobNotFound] = new Rule(ErrorCategory.ObjectNotFound, false,
                 f => $"Job '{Printable(f.JobId)}' was not found ({StatusAndCode(f)}): {f.Detail}.",
@@ -177,6 +176,8 @@ namespace Pixelcut.TryOn.Errors
 
         private static string StatusAndCode(Failure f) =>
             string.IsNullOrEmpty(f.ErrorCode) ? f.StatusCode.ToString() : $"{f.StatusCode} {f.ErrorCode}";
+
+        private static string Capitalized(string? text) => string.IsNullOrEmpty(text) ? string.Empty : char.ToUpperInvariant(text![0]) + text.Substring(1);
 
         /// <summary>An id as a message shows it: printable, and cut short when it is too long to read.</summary>
         private static string Printable(string? text)

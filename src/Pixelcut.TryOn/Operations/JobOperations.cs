@@ -12,10 +12,10 @@ namespace Pixelcut.TryOn.Operations
     internal static class JobOperations
     {
         /// <param name="continuesJob">True for a read that continues work already begun on the job, which goes ahead of jobs not yet sent.</param>
-        public static async Task<JobResult<TryOnJob>> GetAsync(JobRequester requester, string jobId, Action? sending, CancellationToken cancellation,
-            bool continuesJob = false)
+        public static async Task<JobResult<TryOnJob>> GetAsync(JobRequester requester, string jobId, Action? sending, bool continuesJob,
+            CancellationToken cancellation)
         {
-            var sent = await requester.SendAsync(HttpMethod.Get, jobId, JobPath.For(jobId), sending, cancellation, continuesJob).ConfigureAwait(false);
+            var sent = await requester.SendAsync(HttpMethod.Get, jobId, JobPath.For(jobId), sending, continuesJob, cancellation).ConfigureAwait(false);
             if (sent.Value == null) return JobResult<TryOnJob>.Failed(sent, sent.Failure!);
             var (job, problem) = JobAnswers.Status(jobId, sent.Value);
             return job != null
@@ -26,13 +26,13 @@ namespace Pixelcut.TryOn.Operations
 
         public static async Task<JobResult<CancelledJob>> CancelAsync(JobRequester requester, string jobId, Action? sending, CancellationToken cancellation)
         {
-            var sent = await requester.SendAsync(HttpMethod.Post, jobId, JobPath.For(jobId, "/cancel"), sending, cancellation).ConfigureAwait(false);
+            var sent = await requester.SendAsync(HttpMethod.Post, jobId, JobPath.For(jobId, "/cancel"), sending, continuesJob: false, cancellation).ConfigureAwait(false);
             if (sent.Value != null) return JobResult<CancelledJob>.Succeeded(sent, JobAnswers.Cancelled(jobId, sent.Value, sent.Attempts));
             if (sent.Failure!.Kind != ErrorKind.JobFinished) return JobResult<CancelledJob>.Failed(sent, sent.Failure);
 
             // "Already finished" may be our own cancel: the transport resends a request whose connection closed
             // before any answer, and a lost answer may have been retried. Only the job's status tells which.
-            var status = await GetAsync(requester, jobId, null, cancellation, continuesJob: true).ConfigureAwait(false);
+            var status = await GetAsync(requester, jobId, null, continuesJob: true, cancellation).ConfigureAwait(false);
             var job = status.Value;
             if (job?.IsCancelled == true)
             {

@@ -29,9 +29,8 @@ namespace Pixelcut.TryOn.Operations
         private readonly object _gate = new object();
         private int _temporaryFiles;
         private long _bytesReceived;
-
-        // A download failure that dooms every other (a refused certificate, a proxy asking for credentials): once seen, no other download is sent.
-        private volatile Failure? _haltedBy;
+        // The result host is not the API: a refused certificate or proxy there stops the downloads, not the status reads.
+        private readonly CircuitBreaker _circuit = new CircuitBreaker();
 
         /// <param name="replace">Whether an existing file is replaced (-Force) rather than left as it is.</param>
         public ResultSaver(ResultDownload download, bool replace)
@@ -65,7 +64,7 @@ namespace Pixelcut.TryOn.Operations
                 {
                     if (job == null)
                     {
-                        var read = await JobOperations.GetAsync(requester, jobId, sending, cancellation, continuesJob: refreshed).ConfigureAwait(false);
+                        var read = await JobOperations.GetAsync(requester, jobId, sending, continuesJob: refreshed, cancellation).ConfigureAwait(false);
                         trace.AddRange(read.Trace);
                         requests += read.Attempts;
                         if (read.Value == null) return Failed(read.Failure!);
@@ -116,19 +115,26 @@ namespace Pixelcut.TryOn.Operations
         {
             for (var attempt = 1; ; attempt++)
             {
-                DownloadAttempt outcome;
-                await _downloads.WaitAsync(cancellation).ConfigureAwait(false);
+                DownloadAttempt? outcome = null;
+                await _circuit.EnterAsync(cancellation).ConfigureAwait(false);
                 try
                 {
-                    if (_haltedBy is Failure haltedBy) return (DownloadAttempt.Failed(haltedBy.Halting(jobId, attempt - 1)), attempt - 1);
-                    outcome = await _download.GetAsync(jobId, link, open, requester.Timeout, trace.Add, Received, cancellation).ConfigureAwait(false);
+                    await _downloads.WaitAsync(cancellation).ConfigureAwait(false);
+                    try
+                    {
+                        if (_circuit.OpenedBy is Failure openedBy) return (DownloadAttempt.Failed(openedBy.StoppingUnsent(jobId, attempt - 1)), attempt - 1);
+                        outcome = await _download.GetAsync(jobId, link, open, requester.Timeout, trace.Add, Received, cancellation).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        _downloads.Release();
+                    }
                 }
                 finally
                 {
-                    _downloads.Release();
+                    _circuit.Record(outcome?.Failure);
                 }
                 if (outcome.Failure == null) return (outcome, attempt);
-                if (ErrorTable.For(outcome.Failure.Kind).Terminating) _haltedBy = outcome.Failure;
                 var retried = await requester.WaitToRetryAsync($"the download of job '{SafeText.Printable(jobId)}'", attempt, outcome.Failure,
                     outcome.RetryAfter, trace, cancellation).ConfigureAwait(false);
                 if (!retried) return (outcome, attempt);

@@ -81,7 +81,7 @@ namespace Pixelcut.TryOn.Resilience
         /// True for a request that continues a job already begun: it takes the next free slot ahead of every job not yet
         /// sent, so a job's confirmation or retry never waits behind the rest of a batch, and results in input order keep coming.
         /// </param>
-        public async Task<bool> AcquireAsync(CancellationToken cancellation, bool continuesJob = false)
+        public async Task<bool> AcquireAsync(bool continuesJob, CancellationToken cancellation)
         {
             TaskCompletionSource<bool> waiter;
             lock (_gate)

@@ -27,8 +27,7 @@ namespace Pixelcut.TryOn.Resilience
         private int _retryCount;
         private int _peakInFlight;
 
-        // An answer that dooms every later request (a rejected key, no credits): once seen, nothing more is sent.
-        private volatile Failure? _haltedBy;
+        private readonly CircuitBreaker _circuit = new CircuitBreaker();
 
         public JobRequester(PixelcutHttp http, RetryPolicy policy, RequestPacer pacer, ConcurrencyLimiter limiter, IClock clock, TimeSpan timeout)
         {
@@ -52,8 +51,8 @@ namespace Pixelcut.TryOn.Resilience
 
         /// <param name="sending">Called before each attempt goes out, so the caller knows the server may act on the job.</param>
         /// <param name="continuesJob">True when the request continues a job already begun; every retry does.</param>
-        public async Task<JobResult<ApiAnswer>> SendAsync(HttpMethod method, string jobId, string path, Action? sending,
-            CancellationToken cancellation, bool continuesJob = false)
+        public async Task<JobResult<ApiAnswer>> SendAsync(HttpMethod method, string jobId, string path, Action? sending, bool continuesJob,
+            CancellationToken cancellation)
         {
             var trace = new List<TraceLine>();
             var mayHaveReachedServer = false;
@@ -62,7 +61,7 @@ namespace Pixelcut.TryOn.Resilience
                 var result = await SendWithinLimitAsync(method, jobId, path, trace, sending, continuesJob || attempt > 1, cancellation).ConfigureAwait(false);
                 if (result.Attempt == null)
                 {
-                    return new JobResult<ApiAnswer>(jobId, null, _haltedBy!.Halting(jobId, attempt - 1), trace, mayHaveReachedServer, attempt - 1);
+                    return new JobResult<ApiAnswer>(jobId, null, _circuit.OpenedBy!.StoppingUnsent(jobId, attempt - 1), trace, mayHaveReachedServer, attempt - 1);
                 }
                 mayHaveReachedServer |= result.Attempt.MayHaveReachedServer;
                 if (result.Attempt.Failure == null)
@@ -73,7 +72,6 @@ namespace Pixelcut.TryOn.Resilience
                 }
 
                 var failure = result.Attempt.Failure;
-                if (ErrorTable.For(failure.Kind).Terminating) _haltedBy = failure;
                 var throttled = failure.Kind == ErrorKind.RateLimitExceeded;
                 if (throttled)
                 {
@@ -118,29 +116,38 @@ namespace Pixelcut.TryOn.Resilience
         private async Task<(Attempt? Attempt, int InFlight)> SendWithinLimitAsync(HttpMethod method, string jobId, string path,
             List<TraceLine> trace, Action? sending, bool continuesJob, CancellationToken cancellation)
         {
-            var waited = await _limiter.AcquireAsync(cancellation, continuesJob).ConfigureAwait(false);
+            Attempt? attempt = null;
+            await _circuit.EnterAsync(cancellation).ConfigureAwait(false);
             try
             {
-                var turn = _pacer.ReserveSlot();
-                if (waited && turn == TimeSpan.Zero) _limiter.OnPacerSlotWasted();
-                await _clock.Delay(turn, cancellation).ConfigureAwait(false);
-                if (_haltedBy != null) return (null, 0);
-                var inFlight = _limiter.BeginSend();
+                var waited = await _limiter.AcquireAsync(continuesJob, cancellation).ConfigureAwait(false);
                 try
                 {
-                    Interlocked.Increment(ref _requestCount);
-                    UpdatePeak(inFlight);
-                    var attempt = await _http.SendAsync(method, jobId, path, _timeout, trace.Add, sending, cancellation).ConfigureAwait(false);
-                    return (attempt, inFlight);
+                    var turn = _pacer.ReserveSlot();
+                    if (waited && turn == TimeSpan.Zero) _limiter.OnPacerSlotWasted();
+                    await _clock.Delay(turn, cancellation).ConfigureAwait(false);
+                    if (_circuit.OpenedBy != null) return (null, 0);
+                    var inFlight = _limiter.BeginSend();
+                    try
+                    {
+                        Interlocked.Increment(ref _requestCount);
+                        UpdatePeak(inFlight);
+                        attempt = await _http.SendAsync(method, jobId, path, _timeout, trace.Add, sending, cancellation).ConfigureAwait(false);
+                        return (attempt, inFlight);
+                    }
+                    finally
+                    {
+                        _limiter.EndSend();
+                    }
                 }
                 finally
                 {
-                    _limiter.EndSend();
+                    _limiter.Release();
                 }
             }
             finally
             {
-                _limiter.Release();
+                _circuit.Record(attempt?.Failure);
             }
         }
 

@@ -23,8 +23,15 @@ namespace Pixelcut.TryOn.Transport
             Fingerprint = Hash(key);
         }
 
+        // Only ASCII white space is trimmed: a non-breaking or other Unicode space at either end is pasted from a page,
+        // and is refused with the key rather than quietly dropped.
+        private static readonly char[] AsciiWhiteSpace = { ' ', '\t', '\r', '\n', '\v', '\f' };
+
         /// <summary>The key without surrounding white space; empty when nothing is left.</summary>
-        internal static string Trimmed(SecureString secret) => Revealed(secret).Trim();
+        internal static string Trimmed(SecureString secret) => Trimmed(Revealed(secret));
+
+        /// <inheritdoc cref="Trimmed(SecureString)"/>
+        internal static string Trimmed(string key) => key.Trim(AsciiWhiteSpace);
 
         /// <summary>
         /// Every character of the secret, a NUL included: NetworkCredential.Password stops at the first NUL, which would
@@ -60,7 +67,7 @@ namespace Pixelcut.TryOn.Transport
         /// <exception cref="ArgumentException">The text is empty or has a problem.</exception>
         internal static ApiKey FromPlainText(string trimmedKey)
         {
-            if (trimmedKey.Length == 0 || trimmedKey.Trim().Length != trimmedKey.Length || Problem(trimmedKey) != null)
+            if (trimmedKey.Length == 0 || Trimmed(trimmedKey).Length != trimmedKey.Length || Problem(trimmedKey) != null)
                 throw new ArgumentException("The key is empty, untrimmed or not printable ASCII.", nameof(trimmedKey));
             return new ApiKey(trimmedKey);
         }

@@ -6,6 +6,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
+using Pixelcut.TryOn.Errors;
 
 namespace Pixelcut.TryOn.Transport
 {
@@ -17,18 +18,22 @@ namespace Pixelcut.TryOn.Transport
     internal static class Certificates
     {
         private const string RecordedProperty = "Pixelcut.TryOn.CertificateRefusal";
-        private const string ProxyProperty = "Pixelcut.TryOn.Proxy";
+        private const string ProxyHostProperty = "Pixelcut.TryOn.ProxyHost";
 
         // .NET raises the same exception for the proxy's certificate as for the server's; only the frame that opens the
         // tunnel through an https proxy, on the stack when the proxy's own handshake fails, tells them apart.
         private const string ProxyTunnelFrame = "EstablishProxyTunnel";
 
-        // The names as .NET writes them, each with its words; the most telling come first.
-        private static readonly (string Name, string Words)[] Words =
+        // Every message .NET and .NET Framework give a certificate they refused starts so; other TLS failures do not.
+        private const string RefusedCertificate = "remote certificate";
+
+        // The names as .NET writes them, each with its words; the most telling come first. {0} is the name asked for.
+        private static readonly (string Name, string Reason)[] Reasons =
         {
-            ("RemoteCertificateNameMismatch", "its name does not match '{0}', the name asked for"),
+            ("RemoteCertificateNameMismatch", "its name does not match {0}"),
             ("UntrustedRoot", "it is not trusted (it was issued by a certificate authority this machine does not trust)"),
             ("PartialChain", "it is not trusted (its chain does not lead to a certificate authority this machine trusts)"),
+            ("ExplicitDistrust", "it is not trusted (this machine distrusts it explicitly)"),
             ("NotTimeValid", "it has expired or is not yet valid"),
             ("Revoked", "it was revoked"),
             ("RevocationStatusUnknown", "whether it was revoked could not be checked"),
@@ -38,26 +43,23 @@ namespace Pixelcut.TryOn.Transport
             ("RemoteCertificateNotAvailable", "the server sent no certificate"),
         };
 
-        // Said only when nothing more telling was named.
-        private const string ChainErrors = "its chain is not valid";
-
         /// <summary>.NET Framework's check: a certificate is accepted only when the platform found nothing wrong with it; a refusal is recorded on the request.</summary>
         public static bool Check(HttpRequestMessage? request, X509Chain? chain, SslPolicyErrors errors)
         {
             if (errors == SslPolicyErrors.None) return true;
-            if (request != null) request.Properties[RecordedProperty] = Names(errors, chain);
+            if (request != null) request.Properties[RecordedProperty] = NamesOf(errors, chain);
             return false;
         }
 
         /// <summary>The names .NET gives what it found: the policy errors, then the chain's status flags.</summary>
-        internal static string Names(SslPolicyErrors errors, X509Chain? chain)
+        internal static string NamesOf(SslPolicyErrors errors, X509Chain? chain)
         {
             var statuses = chain?.ChainStatus.Select(status => status.Status.ToString()) ?? Enumerable.Empty<string>();
             return string.Join(", ", new[] { errors.ToString() }.Concat(statuses));
         }
 
-        /// <summary>Notes the proxy given for a request (null for the system's), for <see cref="Refusal"/>.</summary>
-        public static void NameProxy(HttpRequestMessage request, Uri? proxy) => request.Properties[ProxyProperty] = proxy;
+        /// <summary>Notes the host of the proxy a request goes through (null for none known), for <see cref="Refusal"/>; never its address, which may carry a password.</summary>
+        public static void NameProxy(HttpRequestMessage request, string? proxyHost) => request.Properties[ProxyHostProperty] = proxyHost;
 
         /// <summary>
         /// Whose certificate was refused and why, in words ("the certificate of api.example was refused: its name does not
@@ -66,18 +68,32 @@ namespace Pixelcut.TryOn.Transport
         /// </summary>
         public static string? Refusal(Exception e, HttpRequestMessage? request)
         {
-            var refused = FirstOf<AuthenticationException>(e);
-            if (refused == null) return null;
-            var askedFor = request?.RequestUri?.Host;
-            var whose = askedFor ?? "the server";
+            var refused = TransportFault.FirstOf<AuthenticationException>(e);
+            if (refused == null || refused.Message.IndexOf(RefusedCertificate, StringComparison.OrdinalIgnoreCase) < 0) return null;
+            var said = refused.Message;
+            if (request != null && request.Properties.TryGetValue(RecordedProperty, out var recorded)) said += " " + recorded;
+
+            var whose = request?.RequestUri?.Host;
+            var askedFor = whose == null ? "the name asked for" : $"'{whose}', the name asked for";
             if (ThroughProxyTunnel(e))
             {
-                var proxy = request != null && request.Properties.TryGetValue(ProxyProperty, out var named) ? named as Uri : null;
-                askedFor = proxy?.Host;
-                whose = proxy == null ? "the system's proxy (HTTPS_PROXY or the system settings)" : "the proxy " + proxy.Host;
+                var proxyHost = request != null && request.Properties.TryGetValue(ProxyHostProperty, out var named) ? named as string : null;
+                whose = proxyHost == null ? "the system's proxy (HTTPS_PROXY or the system settings)" : "the proxy " + proxyHost;
+                askedFor = proxyHost == null ? "the proxy's name" : $"'{proxyHost}', the proxy's name";
             }
-            var reasons = Reasons(refused, askedFor ?? "the proxy's address", request);
-            return reasons == null ? null : $"the certificate of {whose} was refused: {reasons}";
+            return $"the certificate of {whose ?? "the server"} was refused: {Explained(said, askedFor)}";
+        }
+
+        /// <summary>The reasons named in what .NET said, each once; the platform's own words when it named none this module knows.</summary>
+        private static string Explained(string said, string askedFor)
+        {
+            var found = new List<string>();
+            foreach (var (name, reason) in Reasons)
+            {
+                var words = string.Format(reason, askedFor);
+                if (Regex.IsMatch(said, @"\b" + name + @"\b") && !found.Contains(words)) found.Add(words);
+            }
+            return found.Count > 0 ? string.Join("; ", found) : "the platform said: " + SafeText.Printable(said.TrimEnd('.'));
         }
 
         private static bool ThroughProxyTunnel(Exception? e)
@@ -87,31 +103,6 @@ namespace Pixelcut.TryOn.Transport
                 if (e.StackTrace?.IndexOf(ProxyTunnelFrame, StringComparison.Ordinal) >= 0) return true;
             }
             return false;
-        }
-
-        private static string? Reasons(AuthenticationException refused, string askedFor, HttpRequestMessage? request)
-        {
-            var said = refused.Message;
-            if (request != null && request.Properties.TryGetValue(RecordedProperty, out var recorded)) said += " " + recorded;
-            var found = new List<string>();
-            foreach (var reason in Words)
-            {
-                var words = string.Format(reason.Words, askedFor);
-                if (Names(said, reason.Name) && !found.Contains(words)) found.Add(words);
-            }
-            if (found.Count == 0 && Names(said, nameof(SslPolicyErrors.RemoteCertificateChainErrors))) found.Add(ChainErrors);
-            return found.Count == 0 ? null : string.Join("; ", found);
-        }
-
-        private static bool Names(string text, string name) => Regex.IsMatch(text, @"\b" + name + @"\b");
-
-        private static T? FirstOf<T>(Exception? e) where T : Exception
-        {
-            for (; e != null; e = e.InnerException)
-            {
-                if (e is T found) return found;
-            }
-            return null;
         }
     }
 }

@@ -21,11 +21,12 @@ namespace Pixelcut.TryOn.Transport
         public static HttpMessageInvoker For(ProxySetting proxy)
         {
             Platform.PrepareOnce();
-            return ByProxy.GetOrAdd(proxy, setting => new Lazy<HttpMessageInvoker>(() => Create(setting))).Value;
+            return ByProxy.GetOrAdd(proxy, setting => new Lazy<HttpMessageInvoker>(() => Create(setting, Platform.IsNetFramework))).Value;
         }
 
         // An invoker rather than an HttpClient, so the body is never buffered whole before the size cap applies.
-        private static HttpMessageInvoker Create(ProxySetting proxy)
+        /// <param name="ownCertificateCheck">Whether the client checks certificates itself, as it must on .NET Framework.</param>
+        internal static HttpMessageInvoker Create(ProxySetting proxy, bool ownCertificateCheck)
         {
             var handler = new HttpClientHandler
             {
@@ -47,7 +48,7 @@ namespace Pixelcut.TryOn.Transport
             // .NET Framework lets a process-wide ServicePointManager callback, set by any other script (often one that
             // accepts everything), decide for this module's requests unless the handler has its own. .NET ignores that
             // callback, so there the platform's own validation decides as it is and names what it refused.
-            if (Platform.IsNetFramework)
+            if (ownCertificateCheck)
                 IfSupported(() => handler.ServerCertificateCustomValidationCallback = (message, certificate, chain, errors) => Certificates.Check(message, chain, errors));
             // Older frameworks keep their own per-server limit.
             IfSupported(() => handler.MaxConnectionsPerServer = 64);
@@ -68,7 +69,8 @@ namespace Pixelcut.TryOn.Transport
             protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
             {
                 var destination = request.RequestUri;
-                Certificates.NameProxy(request, _proxy ?? (destination == null || SystemProxy == null || SystemProxy.IsBypassed(destination) ? null : SystemProxy.GetProxy(destination)));
+                var proxy = _proxy ?? (destination == null || SystemProxy == null || SystemProxy.IsBypassed(destination) ? null : SystemProxy.GetProxy(destination));
+                Certificates.NameProxy(request, proxy?.Host);
                 return base.SendAsync(request, cancellationToken);
             }
         }

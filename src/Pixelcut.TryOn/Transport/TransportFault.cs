@@ -55,7 +55,7 @@ namespace Pixelcut.TryOn.Transport
             return null;
         }
 
-        private static T? FirstOf<T>(Exception? e) where T : Exception
+        internal static T? FirstOf<T>(Exception? e) where T : Exception
         {
             for (; e != null; e = e.InnerException)
             {

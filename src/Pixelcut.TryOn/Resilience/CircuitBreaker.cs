@@ -1,0 +1,44 @@
+using System.Threading;
+using System.Threading.Tasks;
+using Pixelcut.TryOn.Errors;
+
+namespace Pixelcut.TryOn.Resilience
+{
+    /// <summary>
+    /// Stops a command's requests to one host once a failure dooms them all (a refused certificate or key, no credits, a
+    /// proxy asking for credentials), so that failure is met once, not once per request in flight. Until the first attempt
+    /// has its outcome no other goes out: the first sets up what every request needs (TCP, TLS, a proxy's tunnel), and a
+    /// batch that started all at once would meet a refused certificate once per request already on its way.
+    /// </summary>
+    internal sealed class CircuitBreaker
+    {
+        private readonly TaskCompletionSource<bool> _firstOutcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _firstTaken;
+        private volatile Failure? _openedBy;
+
+        /// <summary>The failure that stopped every request, or null while requests may go.</summary>
+        public Failure? OpenedBy => _openedBy;
+
+        /// <summary>Waits until an attempt may go out: at once for the first, after the first attempt's outcome for the rest.</summary>
+        public async Task EnterAsync(CancellationToken cancellation)
+        {
+            if (Interlocked.CompareExchange(ref _firstTaken, 1, 0) == 0 || _firstOutcome.Task.IsCompleted) return;
+            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (cancellation.Register(() => cancelled.TrySetResult(true)))
+            {
+                await Task.WhenAny(_firstOutcome.Task, cancelled.Task).ConfigureAwait(false);
+            }
+            cancellation.ThrowIfCancellationRequested();
+        }
+
+        /// <summary>
+        /// After any attempt, or when one entered but never went out: a failure that dooms every request opens the circuit,
+        /// and the first outcome lets the others go.
+        /// </summary>
+        public void Record(Failure? failure)
+        {
+            if (failure != null && ErrorTable.For(failure.Kind).Terminating) _openedBy = failure;
+            _firstOutcome.TrySetResult(true);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Security.Authentication;
+
+namespace Pixelcut.TryOn.Tests;
+
+public class CircuitBreakerTests
+{
+    [Fact(Timeout = 20000)]
+    public async Task The_first_attempt_goes_alone_and_its_outcome_lets_the_rest_go()
+    {
+        var circuit = new CircuitBreaker();
+        await circuit.EnterAsync(CancellationToken.None);
+        var second = circuit.EnterAsync(CancellationToken.None);
+        await Task.Delay(50);
+        Assert.False(second.IsCompleted, "nothing else goes out before the first attempt's outcome");
+        circuit.Record(new Failure(ErrorKind.ServerError, "j", 503));
+        await second;
+        Assert.Null(circuit.OpenedBy);
+        await circuit.EnterAsync(CancellationToken.None);
+    }
+
+    [Fact(Timeout = 20000)]
+    public async Task A_failure_that_dooms_every_request_opens_it()
+    {
+        var circuit = new CircuitBreaker();
+        await circuit.EnterAsync(CancellationToken.None);
+        var refused = new Failure(ErrorKind.CertificateRejected, "j", detail: "the certificate of api.example.test was refused: it was revoked");
+        circuit.Record(refused);
+        Assert.Same(refused, circuit.OpenedBy);
+        var stopped = refused.StoppingUnsent("k", 0);
+        Assert.Equal((ErrorKind.CertificateRejected, "k", 0, refused.Detail), (stopped.Kind, stopped.JobId, stopped.Attempts, stopped.Detail));
+    }
+
+    [Fact(Timeout = 20000)]
+    public async Task Waiting_behind_the_first_attempt_honours_cancellation()
+    {
+        var circuit = new CircuitBreaker();
+        await circuit.EnterAsync(CancellationToken.None);
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => circuit.EnterAsync(cancellation.Token));
+    }
+
+    /// <summary>Fails every request as .NET does when the platform refuses the server's certificate.</summary>
+    private sealed class RefusingHandler : HttpMessageHandler
+    {
+        private int _requests;
+        public int Requests => Volatile.Read(ref _requests);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _requests);
+            // A handshake takes a while: requests started at once would all be on their way before the first fails.
+            await Task.Delay(100, cancellationToken);
+            throw new HttpRequestException(HttpRequestError.SecureConnectionError, "The SSL connection could not be established, see inner exception.",
+                new AuthenticationException("The remote certificate is invalid because of errors in the certificate chain: PartialChain"));
+        }
+    }
+
+    [Fact(Timeout = 20000)]
+    public async Task A_batch_started_at_once_meets_a_refused_certificate_once_and_sends_nothing_more()
+    {
+        var handler = new RefusingHandler();
+        var http = new PixelcutHttp(new Uri("https://api.example.test"), ApiKey.FromPlainText("sk_test"), new HttpMessageInvoker(handler), "test", false);
+        var requester = new JobRequester(http, new RetryPolicy(5, () => 0), new RequestPacer(1000, SystemClock.Instance),
+            new ConcurrencyLimiter(SystemClock.Instance), SystemClock.Instance, TimeSpan.FromSeconds(30));
+        var results = await Task.WhenAll(Enumerable.Range(0, 10)
+            .Select(i => JobOperations.CancelAsync(requester, $"j{i}", null, CancellationToken.None)));
+        Assert.Equal(1, handler.Requests);
+        Assert.All(results, result => Assert.Equal(ErrorKind.CertificateRejected, result.Failure!.Kind));
+        Assert.Single(results, result => result.Attempts == 1);
+    }
+}
