@@ -273,7 +273,7 @@ try { 'a', 'b' | Stop-PixelcutTryOnJob -ThrottleLimit 1 } catch { "$($_.FullyQua
                     catch { }
                     Start-Sleep -Milliseconds 200
                     $reached = @(Get-SandboxLog $sandbox | Where-Object { $_.method -eq 'POST' -and $_.jobId -ne 'fin' } | ForEach-Object jobId | Sort-Object -Unique)
-                    $named = @([regex]::Matches("$warnings", '\bq\d+\b').Value)
+                    $named = @([regex]::Matches("$warnings", '\bq\d+\b') | ForEach-Object Value)
                     $reached | Where-Object { $named -notcontains $_ } | Should -BeNullOrEmpty -Because "run $run sent $($reached.Count) cancels and named $($named.Count)"
                 }
             }

@@ -8,7 +8,7 @@ public class CircuitBreakerTests
     [Fact(Timeout = 20000)]
     public async Task The_first_attempt_goes_alone_and_its_outcome_lets_the_rest_go()
     {
-        var circuit = new CircuitBreaker();
+        var circuit = new CircuitBreaker(SystemClock.Instance);
         await circuit.EnterAsync(CancellationToken.None);
         var second = circuit.EnterAsync(CancellationToken.None);
         await Task.Delay(50);
@@ -20,9 +20,20 @@ public class CircuitBreakerTests
     }
 
     [Fact(Timeout = 20000)]
+    public async Task A_slow_first_answer_holds_the_rest_for_the_head_start_only()
+    {
+        var circuit = new CircuitBreaker(SystemClock.Instance);
+        await circuit.EnterAsync(CancellationToken.None);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await circuit.EnterAsync(CancellationToken.None);
+        Assert.InRange(watch.Elapsed, CircuitBreaker.HeadStart - TimeSpan.FromMilliseconds(50), CircuitBreaker.HeadStart + TimeSpan.FromSeconds(5));
+        Assert.Null(circuit.OpenedBy);
+    }
+
+    [Fact(Timeout = 20000)]
     public async Task A_failure_that_dooms_every_request_opens_it()
     {
-        var circuit = new CircuitBreaker();
+        var circuit = new CircuitBreaker(SystemClock.Instance);
         await circuit.EnterAsync(CancellationToken.None);
         var refused = new Failure(ErrorKind.CertificateRejected, "j", detail: "the certificate of api.example.test was refused: it was revoked");
         circuit.Record(refused);
@@ -34,7 +45,7 @@ public class CircuitBreakerTests
     [Fact(Timeout = 20000)]
     public async Task Waiting_behind_the_first_attempt_honours_cancellation()
     {
-        var circuit = new CircuitBreaker();
+        var circuit = new CircuitBreaker(SystemClock.Instance);
         await circuit.EnterAsync(CancellationToken.None);
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => circuit.EnterAsync(cancellation.Token));

@@ -30,7 +30,7 @@ namespace Pixelcut.TryOn.Operations
         private int _temporaryFiles;
         private long _bytesReceived;
         // The result host is not the API: a refused certificate or proxy there stops the downloads, not the status reads.
-        private readonly CircuitBreaker _circuit = new CircuitBreaker();
+        private readonly CircuitBreaker _circuit = new CircuitBreaker(SystemClock.Instance);
 
         /// <param name="replace">Whether an existing file is replaced (-Force) rather than left as it is.</param>
         public ResultSaver(ResultDownload download, bool replace)

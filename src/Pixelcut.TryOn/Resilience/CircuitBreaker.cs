@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Pixelcut.TryOn.Errors;
@@ -7,26 +8,33 @@ namespace Pixelcut.TryOn.Resilience
     /// <summary>
     /// Stops a command's requests to one host once a failure dooms them all (a refused certificate or key, no credits, a
     /// proxy asking for credentials), so that failure is met once, not once per request in flight. Until the first attempt
-    /// has its outcome no other goes out: the first sets up what every request needs (TCP, TLS, a proxy's tunnel), and a
-    /// batch that started all at once would meet a refused certificate once per request already on its way.
+    /// has its outcome, or for <see cref="HeadStart"/> at most, no other goes out: the first sets up what every request
+    /// needs (TCP, TLS, a proxy's tunnel), and a batch that started all at once would meet a refused certificate once per
+    /// request already on its way.
     /// </summary>
     internal sealed class CircuitBreaker
     {
+        /// <summary>Long enough for a handshake across the world, through a proxy; a first answer slower than this holds nobody longer.</summary>
+        public static readonly TimeSpan HeadStart = TimeSpan.FromSeconds(1);
+
+        private readonly IClock _clock;
         private readonly TaskCompletionSource<bool> _firstOutcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _firstTaken;
         private volatile Failure? _openedBy;
 
+        public CircuitBreaker(IClock clock) => _clock = clock;
+
         /// <summary>The failure that stopped every request, or null while requests may go.</summary>
         public Failure? OpenedBy => _openedBy;
 
-        /// <summary>Waits until an attempt may go out: at once for the first, after the first attempt's outcome for the rest.</summary>
+        /// <summary>Waits until an attempt may go out: at once for the first, after the first attempt's outcome (or the head start) for the rest.</summary>
         public async Task EnterAsync(CancellationToken cancellation)
         {
             if (Interlocked.CompareExchange(ref _firstTaken, 1, 0) == 0 || _firstOutcome.Task.IsCompleted) return;
-            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            using (cancellation.Register(() => cancelled.TrySetResult(true)))
+            using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
             {
-                await Task.WhenAny(_firstOutcome.Task, cancelled.Task).ConfigureAwait(false);
+                await Task.WhenAny(_firstOutcome.Task, _clock.Delay(HeadStart, waiting.Token)).ConfigureAwait(false);
+                waiting.Cancel();
             }
             cancellation.ThrowIfCancellationRequested();
         }

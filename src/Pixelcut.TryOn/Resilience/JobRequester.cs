@@ -27,7 +27,7 @@ namespace Pixelcut.TryOn.Resilience
         private int _retryCount;
         private int _peakInFlight;
 
-        private readonly CircuitBreaker _circuit = new CircuitBreaker();
+        private readonly CircuitBreaker _circuit;
 
         public JobRequester(PixelcutHttp http, RetryPolicy policy, RequestPacer pacer, ConcurrencyLimiter limiter, IClock clock, TimeSpan timeout)
         {
@@ -37,6 +37,7 @@ namespace Pixelcut.TryOn.Resilience
             _limiter = limiter;
             _clock = clock;
             _timeout = timeout;
+            _circuit = new CircuitBreaker(clock);
         }
 
         /// <summary>How long one attempt may take.</summary>
