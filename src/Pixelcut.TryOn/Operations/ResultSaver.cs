@@ -116,10 +116,10 @@ namespace Pixelcut.TryOn.Operations
             for (var attempt = 1; ; attempt++)
             {
                 DownloadAttempt? outcome = null;
-                await _circuit.EnterAsync(cancellation).ConfigureAwait(false);
+                await _downloads.WaitAsync(cancellation).ConfigureAwait(false);
                 try
                 {
-                    await _downloads.WaitAsync(cancellation).ConfigureAwait(false);
+                    await _circuit.EnterAsync(cancellation).ConfigureAwait(false);
                     try
                     {
                         if (_circuit.OpenedBy is Failure openedBy) return (DownloadAttempt.Failed(openedBy.StoppingUnsent(jobId, attempt - 1)), attempt - 1);
@@ -127,12 +127,12 @@ namespace Pixelcut.TryOn.Operations
                     }
                     finally
                     {
-                        _downloads.Release();
+                        _circuit.Record(outcome?.Failure);
                     }
                 }
                 finally
                 {
-                    _circuit.Record(outcome?.Failure);
+                    _downloads.Release();
                 }
                 if (outcome.Failure == null) return (outcome, attempt);
                 var retried = await requester.WaitToRetryAsync($"the download of job '{SafeText.Printable(jobId)}'", attempt, outcome.Failure,

@@ -117,11 +117,12 @@ namespace Pixelcut.TryOn.Resilience
         private async Task<(Attempt? Attempt, int InFlight)> SendWithinLimitAsync(HttpMethod method, string jobId, string path,
             List<TraceLine> trace, Action? sending, bool continuesJob, CancellationToken cancellation)
         {
-            Attempt? attempt = null;
-            await _circuit.EnterAsync(cancellation).ConfigureAwait(false);
+            var waited = await _limiter.AcquireAsync(continuesJob, cancellation).ConfigureAwait(false);
             try
             {
-                var waited = await _limiter.AcquireAsync(continuesJob, cancellation).ConfigureAwait(false);
+                // Inside the slot, so requests still leave in the order they took their slots once the first has its outcome.
+                await _circuit.EnterAsync(cancellation).ConfigureAwait(false);
+                Attempt? attempt = null;
                 try
                 {
                     var turn = _pacer.ReserveSlot();
@@ -143,12 +144,12 @@ namespace Pixelcut.TryOn.Resilience
                 }
                 finally
                 {
-                    _limiter.Release();
+                    _circuit.Record(attempt?.Failure);
                 }
             }
             finally
             {
-                _circuit.Record(attempt?.Failure);
+                _limiter.Release();
             }
         }
 
