@@ -57,6 +57,20 @@ Describe 'The built module' {
         }
     }
 
+    It 'lists the position-0 parameter first in the help SYNTAX of every cmdlet that has positional parameters' {
+        $expected = [System.Collections.Generic.List[string]]::new()
+        $actual = [System.Collections.Generic.List[string]]::new()
+        foreach ($cmdlet in (Get-Module Pixelcut.TryOn).ExportedCmdlets.Values | Sort-Object Name) {
+            $positional = @($cmdlet.ParameterSets[0].Parameters | Where-Object Position -GE 0 | Sort-Object Position)
+            if (-not $positional) { continue }
+            $syntaxItem = @((Get-Help $cmdlet.Name).syntax.syntaxItem)[0]
+            $expected.Add("$($cmdlet.Name) -$($positional[0].Name)")
+            $actual.Add("$($cmdlet.Name) -$(@($syntaxItem.parameter)[0].name)")
+        }
+        $expected | Should -Contain 'Stop-PixelcutTryOnJob -JobId'
+        $actual | Should -Be $expected
+    }
+
     It 'has the about_Pixelcut_TryOn topic' {
         (Get-Help about_Pixelcut_TryOn | Out-String) | Should -Match 'PIXELCUT_API_KEY'
     }

@@ -79,6 +79,31 @@ function Test-Shown([System.Management.Automation.CommandParameterInfo] $Paramet
     $Parameter.Name -notin $common -and -not ($Parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.DontShow })
 }
 
+# SYNTAX and PARAMETERS list positional parameters first, by position, then the other mandatory ones, then the rest
+# in the order the cmdlet declares them; Get-Help adds [<CommonParameters>] after them. Across parameter sets (PARAMETERS)
+# a parameter counts as positional by its lowest position in any set, and as mandatory when any set requires it.
+function Get-HelpOrder([System.Management.Automation.CommandParameterInfo[]] $Parameters) {
+    $names = [System.Collections.Generic.List[string]]::new()
+    $first = @{}
+    foreach ($parameter in $Parameters) {
+        if ($first.ContainsKey($parameter.Name)) { continue }
+        $first[$parameter.Name] = $parameter
+        $names.Add($parameter.Name)
+    }
+    $keyed = @(for ($index = 0; $index -lt $names.Count; $index++) {
+        $same = @($Parameters | Where-Object Name -EQ $names[$index])
+        $positions = @($same | Where-Object Position -GE 0 | ForEach-Object Position)
+        $group = if ($positions.Count) { 0 } elseif ($same | Where-Object IsMandatory) { 1 } else { 2 }
+        [pscustomobject]@{
+            Parameter = $first[$names[$index]]
+            Group = $group
+            Position = if ($positions.Count) { ($positions | Measure-Object -Minimum).Minimum } else { 0 }
+            Index = $index
+        }
+    })
+    @($keyed | Sort-Object Group, Position, Index | ForEach-Object Parameter)
+}
+
 function Write-TypedList([string] $ListName, [string] $ItemName, [object[]] $Items) {
     $writer.WriteStartElement($ListName, $command)
     foreach ($item in $Items) {
@@ -115,18 +140,14 @@ foreach ($cmdlet in $module.ExportedCmdlets.Values | Sort-Object Name) {
     foreach ($set in $cmdlet.ParameterSets) {
         $writer.WriteStartElement('syntaxItem', $command)
         $writer.WriteElementString('name', $maml, $name)
-        foreach ($parameter in $set.Parameters | Where-Object { Test-Shown $_ }) { Write-Parameter $name $parameter }
+        foreach ($parameter in Get-HelpOrder @($set.Parameters | Where-Object { Test-Shown $_ })) { Write-Parameter $name $parameter }
         $writer.WriteEndElement()
     }
     $writer.WriteEndElement()
 
     $writer.WriteStartElement('parameters', $command)
-    $described = @{}
-    foreach ($parameter in $cmdlet.ParameterSets.Parameters | Where-Object { Test-Shown $_ }) {
-        if ($described.ContainsKey($parameter.Name)) { continue }
-        $described[$parameter.Name] = $true
-        Write-Parameter $name $parameter
-    }
+    # Each parameter once, described as the first parameter set that has it declares it.
+    foreach ($parameter in Get-HelpOrder @($cmdlet.ParameterSets.Parameters | Where-Object { Test-Shown $_ })) { Write-Parameter $name $parameter }
     $writer.WriteEndElement()
 
     Write-TypedList 'inputTypes' 'inputType' $help.Inputs
