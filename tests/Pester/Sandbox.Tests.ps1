@@ -108,6 +108,59 @@ Describe 'The sandbox' {
         }
     }
 
+    Context 'The fault tables' {
+        It 'refuses an unknown fault when its job is added, listing the known ones, and adds none of the jobs' {
+            $jobs = ConvertTo-Json -Compress -InputObject @(@{ id = 'fine'; faults = @('429') }, @{ id = 'odd'; faults = @('no-such-fault') })
+            $answer = Invoke-WebRequest "$($sandbox.BaseUri)/_sandbox/jobs" -Method Post -Body $jobs -ContentType 'application/json' -SkipHttpErrorCheck
+            $answer.StatusCode | Should -Be 400
+            $message = ($answer.Content | ConvertFrom-Json).error
+            $message | Should -BeLike "Job 'odd': Unknown api fault 'no-such-fault'. Faults: 429, *"
+            foreach ($known in '429-retry-after:S', 'slow:MS', 'cancel-then-close', 'huge[:MiB]', 'slow-body:MS', 'redirect:URL', 'drop-mid-body') {
+                $message | Should -BeLike "*$([WildcardPattern]::Escape($known))*"
+            }
+            @(Get-SandboxJob $sandbox).Count | Should -Be 0
+        }
+
+        It 'refuses <Fault> as <Parameter>, through Add-SandboxJob' -ForEach @(
+            @{ Parameter = 'Fault'; Fault = 'slow-body:800'; Reason = "Unknown api fault 'slow-body:800'." }
+            @{ Parameter = 'AssetFault'; Fault = 'slow:800'; Reason = "Unknown asset fault 'slow:800'." }
+            @{ Parameter = 'Fault'; Fault = 'slow'; Reason = "The api fault 'slow' is written slow:MS." }
+            @{ Parameter = 'AssetFault'; Fault = '403:x'; Reason = "The asset fault '403' takes no argument, but was given '403:x'." }
+        ) {
+            $parameters = @{ $Parameter = $Fault }
+            { Add-SandboxJob $sandbox -Id refused @parameters } |
+                Should -Throw "The sandbox refused POST /_sandbox/jobs: Job 'refused': $([WildcardPattern]::Escape($Reason)) Faults: *"
+            @(Get-SandboxJob $sandbox).Count | Should -Be 0
+        }
+
+        It 'answers every fault the tests use, each with its kind, argument and description' {
+            $faults = Invoke-RestMethod "$($sandbox.BaseUri)/_sandbox/faults"
+            $api = @($faults | Where-Object kind -EQ api | ForEach-Object usage)
+            $asset = @($faults | Where-Object kind -EQ asset | ForEach-Object usage)
+            $used = '429', '429-retry-after:S', '429-retry-after-date:S', '400', '500', '503', '502-html', 'malformed', 'drop',
+                'cancel-then-drop', 'slow:MS', 'cancel-then-delay:MS', 'close', 'cancel-then-close', 'bad-charset', 'huge[:MiB]', '204',
+                'empty-200', 'control-chars[:STATUS]', 'control-chars-raw[:STATUS]', 'control-chars-status', '403-html', '403-code:CODE',
+                '407', 'other-job', 'bad-status-line'
+            foreach ($usage in $used) { $api | Should -Contain $usage }
+            foreach ($usage in '403', '404', '500', 'redirect:URL', 'html-200', 'drop-mid-body', 'slow-body:MS', 'close') { $asset | Should -Contain $usage }
+            $slow = $faults | Where-Object { $_.kind -eq 'api' -and $_.name -eq 'slow' }
+            $slow.argument | Should -Be 'MS'
+            $slow.argumentOptional | Should -BeFalse
+            ($faults | Where-Object name -EQ huge).argumentOptional | Should -BeTrue
+            ($faults | Where-Object name -EQ drop).argument | Should -BeNullOrEmpty
+            foreach ($fault in $faults) { $fault.description | Should -Not -BeNullOrEmpty -Because $fault.name }
+        }
+
+        It 'prints the same table with Get-SandboxFault, from a sandbox of its own when given none' {
+            $faults = @(Invoke-RestMethod "$($sandbox.BaseUri)/_sandbox/faults")
+            $listed = @(Get-SandboxFault)
+            $listed.Count | Should -Be $faults.Count
+            $listed[0].PSObject.Properties.Name | Should -Be @('Kind', 'Name', 'Usage', 'Description')
+            ($listed | ForEach-Object { "$($_.Kind) $($_.Usage)" }) | Should -Be ($faults | ForEach-Object { "$($_.kind) $($_.usage)" })
+            (Get-SandboxFault $sandbox -Kind asset).Usage | Should -Be @($faults | Where-Object kind -EQ asset | ForEach-Object usage)
+        }
+    }
+
     Context 'The result host' {
         It 'serves a completed job''s picture as a JPEG, of the size asked for' {
             Add-SandboxJob $sandbox -Id small -Status completed

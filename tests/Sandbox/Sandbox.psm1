@@ -52,7 +52,14 @@ function Invoke-SandboxControl {
         $parameters.Body = ConvertTo-Json -InputObject $Body -Depth 5 -Compress
         $parameters.ContentType = 'application/json'
     }
-    $answer = Invoke-RestMethod @parameters
+    try { $answer = Invoke-RestMethod @parameters }
+    catch {
+        # A refused control request says why in its body's error, such as the fault names it knows.
+        $failure = $_
+        $reason = try { ($failure.ErrorDetails.Message | ConvertFrom-Json -ErrorAction Stop).error } catch { $null }
+        if ($reason) { throw "The sandbox refused $($Method.ToUpperInvariant()) /_sandbox/${Path}: $reason" }
+        throw $failure
+    }
     # Writing the variable enumerates a JSON array, so an empty one is nothing rather than one empty array.
     $answer
 }
@@ -66,12 +73,18 @@ function Reset-PixelcutSandbox {
 }
 
 function Add-SandboxJob {
-    <# Adds jobs: -Id with an optional -Status (pending, running, completed, failed) and -Fault list played one per request.
-       -Timeline steps such as @{ afterMs = 300; status = 'running' } or @{ afterMs = 900; status = 'failed'; errorCode = 'content_filter_error' }
-       change the status that many milliseconds after the job was added; a cancel drops the steps still to come.
-       A completed job answers a fresh link to the sandbox's result host as its result_url, or -ResultUrl as given.
-       -AssetFault list is played one per request for the job's picture: 403, 404, 500, redirect:URL, html-200, drop-mid-body,
-       slow-body:MS, close. -AssetBytes sets the picture's size; it is a small JPEG of a few hundred bytes otherwise. #>
+    <#
+    .SYNOPSIS
+    Adds jobs to the sandbox, with the faults they play.
+    .DESCRIPTION
+    Adds jobs: -Id with an optional -Status (pending, running, completed, failed) and -Fault list played one per API request.
+    -Timeline steps such as @{ afterMs = 300; status = 'running' } or @{ afterMs = 900; status = 'failed'; errorCode = 'content_filter_error' }
+    change the status that many milliseconds after the job was added; a cancel drops the steps still to come.
+    A completed job answers a fresh link to the sandbox's result host as its result_url, or -ResultUrl as given.
+    -AssetFault list is played one per request for the job's picture. -AssetBytes sets the picture's size; it is a small
+    JPEG of a few hundred bytes otherwise.
+    See Get-SandboxFault for every -Fault and -AssetFault; a name it does not list is refused, and no job is added.
+    #>
     param(
         [Parameter(Mandatory)] $Sandbox,
         [Parameter(Mandatory)] [string[]] $Id,
@@ -91,6 +104,26 @@ function Add-SandboxJob {
         $job
     }
     $null = Invoke-SandboxControl $Sandbox Post jobs @($jobs)
+}
+
+function Get-SandboxFault {
+    <#
+    .SYNOPSIS
+    Lists every fault Add-SandboxJob takes.
+    .DESCRIPTION
+    Every -Fault (Kind api) and -AssetFault (Kind asset) that Add-SandboxJob takes, from the sandbox's own table: Name,
+    Usage (how it is written, such as slow:MS, or huge[:MiB] when the argument may be left out) and Description.
+    Without -Sandbox it starts one to ask and stops it. Get-SandboxFault | Format-Table -Wrap shows whole descriptions.
+    #>
+    param($Sandbox, [ValidateSet('api', 'asset')] [string] $Kind)
+    $own = $null -eq $Sandbox
+    if ($own) { $Sandbox = Start-PixelcutSandbox }
+    try { $faults = @(Invoke-SandboxControl $Sandbox Get faults) }
+    finally { if ($own) { Stop-PixelcutSandbox $Sandbox } }
+    foreach ($fault in $faults) {
+        if ($Kind -and $fault.kind -ne $Kind) { continue }
+        [pscustomobject]@{ Kind = $fault.kind; Name = $fault.name; Usage = $fault.usage; Description = $fault.description }
+    }
 }
 
 function Get-SandboxJob {
@@ -145,4 +178,4 @@ function Get-SandboxStats {
     Invoke-SandboxControl $Sandbox Get stats
 }
 
-Export-ModuleMember -Function Start-PixelcutSandbox, Stop-PixelcutSandbox, Reset-PixelcutSandbox, Add-SandboxJob, Get-SandboxJob, Get-SandboxLog, Get-SandboxAssetLog, Set-SandboxSetting, Get-SandboxStats
+Export-ModuleMember -Function Start-PixelcutSandbox, Stop-PixelcutSandbox, Reset-PixelcutSandbox, Add-SandboxJob, Get-SandboxFault, Get-SandboxJob, Get-SandboxLog, Get-SandboxAssetLog, Set-SandboxSetting, Get-SandboxStats

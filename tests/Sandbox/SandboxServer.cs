@@ -1,8 +1,5 @@
-using System.Globalization;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Pixelcut.Sandbox;
@@ -54,7 +51,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
     /// <summary>
     /// Status is the job's status when added; Timeline the changes it makes by itself after that; ResultUrl a result_url
     /// to answer in place of a fresh link to the result host; AssetFaults faults for requests to its asset; AssetBytes the
-    /// size of its JPEG.
+    /// size of its JPEG. Faults and AssetFaults are named in <see cref="ApiFaults"/> and <see cref="AssetFaults"/>.
     /// </summary>
     public sealed record JobSetup(
         string Id, string? Status, string? ErrorCode, string[]? Faults, TimelineStep[]? Timeline, string? ResultUrl,
@@ -71,6 +68,9 @@ public sealed partial class SandboxServer : IAsyncDisposable
             // The JSON reader lets a missing status through as null, which no job should take on.
             if (jobs.Any(setup => setup.Timeline?.Any(step => step.Status == null) == true))
                 return Results.BadRequest(new { error = "Every timeline step needs a status." });
+            // A fault is checked when its job is added, so a misspelt one fails the test that wrote it, not a request later.
+            if (jobs.Select(RefuseFaults).OfType<string>().FirstOrDefault() is { } refusal)
+                return Results.BadRequest(new { error = refusal });
             foreach (var setup in jobs)
             {
                 var job = new SandboxJob
@@ -94,6 +94,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
                 assetFaultsLeft = job.AssetFaults.Count,
             };
         }));
+        app.MapGet("/_sandbox/faults", () => AllFaults.ToArray());
         app.MapGet("/_sandbox/log", () => state.Log.ToArray());
         app.MapGet("/_sandbox/asset-log", () => state.AssetLog.ToArray());
         app.MapGet("/_sandbox/stats", () => new { peakInFlight = state.PeakInFlight });
@@ -188,189 +189,11 @@ public sealed partial class SandboxServer : IAsyncDisposable
 
         if (job.Faults.TryDequeue(out var fault))
         {
-            var faulted = await ApplyFaultAsync(context, job, route, fault);
+            var faulted = await PlayFaultAsync(ApiFaults, fault, context, job, route);
             if (faulted.HasValue) return faulted.Value;
         }
 
         return route.Kind == ApiRouteKind.Cancel ? await CancelAsync(context, job) : await StatusAsync(context, state, job);
-    }
-
-    /// <summary>
-    /// Plays one scripted fault; null when the normal answer follows. Faults: 429, 429-retry-after:S,
-    /// 429-retry-after-date:S, 400, 500, 503, 502-html, malformed, drop, cancel-then-drop, slow:MS, cancel-then-delay:MS, close,
-    /// cancel-then-close, bad-charset, huge[:MiB], 204, empty-200, control-chars[:STATUS], control-chars-raw[:STATUS],
-    /// control-chars-status, 403-html, 403-code:CODE, 407, other-job, bad-status-line.
-    /// </summary>
-    private static async Task<int?> ApplyFaultAsync(HttpContext context, SandboxJob job, ApiRoute route, string fault)
-    {
-        var (name, argument) = fault.IndexOf(':') is var colon and >= 0 ? (fault[..colon], fault[(colon + 1)..]) : (fault, "");
-        switch (name)
-        {
-            case "429":
-                return await Error(context, 429, "Too many requests", "rate_limit_exceeded");
-            case "429-retry-after":
-                context.Response.Headers.RetryAfter = argument;
-                return await Error(context, 429, "Too many requests", "rate_limit_exceeded");
-            case "429-retry-after-date":
-                context.Response.Headers.RetryAfter = DateTimeOffset.UtcNow.AddSeconds(int.Parse(argument)).ToString("R", CultureInfo.InvariantCulture);
-                return await Error(context, 429, "Too many requests", "rate_limit_exceeded");
-            case "400":
-                return await Error(context, 400, "Invalid parameter", "invalid_parameter");
-            case "500":
-                return await Text(context, 500, "text/plain", "Internal service error");
-            case "503":
-                return await Error(context, 503, "Service unavailable", "service_unavailable");
-            case "502-html":
-                return await Text(context, 502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>");
-            case "malformed":
-                return await Text(context, 200, "application/json", "{\"message\": \"Job canc");
-            case "drop":
-                context.Abort();
-                return 0;
-            case "cancel-then-drop":
-                if (route.Kind == ApiRouteKind.Cancel) Cancel(job);
-                context.Abort();
-                return 0;
-            case "slow":
-                await Task.Delay(int.Parse(argument), context.RequestAborted);
-                return null;
-            // cancel-then-delay:MS: the cancel takes effect, then the answer waits MS milliseconds, longer than a gateway
-            // in front waits for it; a gateway that gives up first answers 504 for a cancel that was applied.
-            case "cancel-then-delay":
-                if (route.Kind == ApiRouteKind.Cancel) Cancel(job);
-                try
-                {
-                    await Task.Delay(int.Parse(argument, CultureInfo.InvariantCulture), context.RequestAborted);
-                }
-                catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-                {
-                    // The gateway gave up and closed the connection; nothing is left to answer.
-                    return 0;
-                }
-                return null;
-            // close: an orderly close (FIN) with no answer at all, as a load balancer ends a draining keep-alive connection.
-            // bad-status-line: bytes that are not HTTP, written straight to the socket, with an escape sequence in them.
-            case "bad-status-line":
-                return await RawAnswerAsync(context, "HTTP/1.1 2x0 \u001b[2JNope\r\nContent-Length: 0\r\n\r\n");
-            case "close":
-                return await CloseGracefullyAsync(context);
-            // cancel-then-close: the cancel takes effect, then the orderly close; a client that re-sends finds the job finished.
-            case "cancel-then-close":
-                if (route.Kind == ApiRouteKind.Cancel) Cancel(job);
-                return await CloseGracefullyAsync(context);
-            // bad-charset: the normal answer, labelled with a charset no decoder knows.
-            case "bad-charset":
-                context.Response.OnStarting(() =>
-                {
-                    context.Response.ContentType = "application/json; charset=no-such-charset";
-                    return Task.CompletedTask;
-                });
-                return null;
-            // huge[:MiB]: a 200 JSON body far larger than any real answer (64 MiB unless told), streamed until the client leaves.
-            case "huge":
-                return await HugeAsync(context, argument == "" ? 64 : int.Parse(argument, CultureInfo.InvariantCulture));
-            // 204: the cancel takes effect and the answer has no body; on status, a bare 204.
-            case "204":
-                if (route.Kind == ApiRouteKind.Cancel) Cancel(job);
-                context.Response.StatusCode = 204;
-                return 204;
-            // empty-200: the cancel takes effect and the 200 has neither body nor Content-Type; on status, the same bare 200.
-            case "empty-200":
-                if (route.Kind == ApiRouteKind.Cancel) Cancel(job);
-                context.Response.StatusCode = 200;
-                return 200;
-            // control-chars[:STATUS]: an error (409 unless told) whose text would drive a terminal; valid JSON, escaped.
-            case "control-chars":
-                return await Error(context, StatusOr409(argument), ControlCharsError, ControlCharsCode);
-            // control-chars-raw[:STATUS]: the same text with the raw control bytes in the body, which is then not valid JSON.
-            case "control-chars-raw":
-                return await Text(context, StatusOr409(argument), "application/json",
-                    $"{{\"error\": \"{ControlCharsError}\", \"error_code\": \"{ControlCharsCode}\"}}");
-            // control-chars-status: a 200 status answer with terminal sequences in every string the client might print.
-            case "control-chars-status":
-                return await Json(context, 200, new
-                {
-                    job_id = job.Id, status = "running\u001b[31m",
-                    result_url = $"https://assets.example.test/{Uri.EscapeDataString(job.Id)}.jpg\u001b]0;pwned\u0007",
-                    error = new { message = "\u001b[2JJob processing failed\u0007", error_code = "job_failed\u001b[0m" },
-                });
-            // 403-html: a web application firewall's block page rather than the API's JSON.
-            case "403-html":
-                return await Text(context, 403, "text/html",
-                    "<html><body><h1>403 Forbidden</h1><p>Request blocked by the web application firewall.</p></body></html>");
-            // 403-code:CODE: the API's JSON 403 with an error_code the client may not know.
-            case "403-code":
-                return await Error(context, 403, "Forbidden", argument);
-            // 407: a corporate proxy between client and API wants credentials.
-            case "407":
-                return await ProxyChallenge(context, "corp-proxy");
-            // other-job: a 200 status answer for a job that was not asked about, as a mixed-up cache would give.
-            case "other-job":
-                return await Json(context, 200, new { job_id = job.Id + "-other", status = "pending" });
-            default:
-                return await Text(context, 500, "text/plain", $"Unknown sandbox fault '{fault}'");
-        }
-    }
-
-    // ESC[2J clears the screen, ESC]0;…BEL retitles the terminal, and U+009B is the one-character C1 form of ESC[.
-    private const string ControlCharsError = "\u001b[2J\u001b]0;pwned\u0007Job has already finished\u0007 and cannot be canceled\u009b31m";
-    private const string ControlCharsCode = "job_finished\u001b[0m";
-
-    private static int StatusOr409(string argument) => argument == "" ? 409 : int.Parse(argument, CultureInfo.InvariantCulture);
-
-    /// <summary>Sends FIN and no response byte, then lets Kestrel drop the connection.</summary>
-    private static async Task<int> CloseGracefullyAsync(HttpContext context)
-    {
-        var socket = context.Features.Get<IConnectionSocketFeature>()?.Socket;
-        if (socket != null)
-        {
-            socket.Shutdown(SocketShutdown.Send);
-            // Kestrel aborts with a zero linger, which resets a connection the client still holds open. A client that reads
-            // an unanswered end of stream closes its side at once, and a connection closed both ways has nothing to reset,
-            // so wait for that; one that never closes is reset after a while.
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);
-            }
-            catch (OperationCanceledException)
-            {
-                // The client closed its side.
-            }
-        }
-        context.Abort();
-        return 0;
-    }
-
-    /// <summary>Writes bytes to the socket as the whole answer, past Kestrel, then closes the connection.</summary>
-    private static async Task<int> RawAnswerAsync(HttpContext context, string answer)
-    {
-        var socket = context.Features.Get<IConnectionSocketFeature>()?.Socket;
-        if (socket == null) throw new InvalidOperationException("bad-status-line needs Kestrel's socket transport.");
-        await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(answer), SocketFlags.None);
-        return await CloseGracefullyAsync(context);
-    }
-
-    private static async Task<int> HugeAsync(HttpContext context, int mebibytes)
-    {
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = "application/json";
-        var body = (CountingStream)context.Response.Body;
-        var aborted = context.RequestAborted;
-        var chunk = new byte[64 * 1024];
-        Array.Fill(chunk, (byte)'a');
-        bool Open() => !body.ClientGone && !aborted.IsCancellationRequested;
-        try
-        {
-            await body.WriteAsync("{\"message\": \""u8.ToArray(), aborted);
-            for (var left = mebibytes * 1024L * 1024L; left > 0 && Open(); left -= chunk.Length)
-                await body.WriteAsync(chunk.AsMemory(0, (int)Math.Min(left, chunk.Length)), aborted);
-            if (Open()) await body.WriteAsync("\"}"u8.ToArray(), aborted);
-        }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-        {
-            // The client stopped reading and left; how far the body got is in the log.
-        }
-        return 200;
     }
 
     private static bool Cancel(SandboxJob job)
