@@ -71,7 +71,7 @@ public class CircuitBreakerTests
     public async Task A_batch_started_at_once_meets_a_refused_certificate_once_and_sends_nothing_more()
     {
         var handler = new RefusingHandler();
-        var http = new PixelcutHttp(new Uri("https://api.example.test"), ApiKey.FromPlainText("sk_test"), new HttpMessageInvoker(handler), "test", false);
+        var http = TestRequests.Api(handler);
         var requester = new JobRequester(http, new RetryPolicy(5, () => 0), new RequestPacer(1000, SystemClock.Instance),
             new ConcurrencyLimiter(SystemClock.Instance), SystemClock.Instance, TimeSpan.FromSeconds(30));
         var results = await Task.WhenAll(Enumerable.Range(0, 10)

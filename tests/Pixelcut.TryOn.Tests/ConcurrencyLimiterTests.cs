@@ -123,7 +123,7 @@ public class ConcurrencyLimiterTests
         var clock = new FakeClock();
         var limiter = new ConcurrencyLimiter(clock);
         var requester = new JobRequester(
-            new PixelcutHttp(new Uri("https://api.example.test"), ApiKey.FromPlainText("sk_test"), new HttpMessageInvoker(api), "test", false),
+            TestRequests.Api(api),
             new RetryPolicy(5, () => 0), new RequestPacer(100, clock), limiter, clock, TimeSpan.FromSeconds(30));
 
         // Answers that come at once: nothing waits for a slot, so nothing grows.

@@ -31,7 +31,7 @@ public class JobRequesterTests
     {
         var clock = new FakeClock();
         var pacer = new RequestPacer(1000, clock);
-        var http = new PixelcutHttp(new Uri("https://api.example.test"), ApiKey.FromPlainText("sk_test"), new HttpMessageInvoker(handler), "Pixelcut.TryOn/test", logExchange: true);
+        var http = TestRequests.Api(handler, logExchange: true);
         return (new JobRequester(http, new RetryPolicy(maxRetries, () => 0.5), pacer, new ConcurrencyLimiter(new FakeClock()), clock, TimeSpan.FromSeconds(30)), clock, pacer);
     }
 

@@ -121,7 +121,7 @@ public class PlatformTests
     public async Task The_request_path_refuses_a_path_the_platform_changed_and_sends_nothing()
     {
         var handler = new CountingHandler();
-        var http = new PixelcutHttp(new Uri("https://api.example.test"), ApiKey.FromPlainText("sk_test"), new HttpMessageInvoker(handler), "test", false);
+        var http = TestRequests.Api(handler);
         var attempt = await http.SendAsync(HttpMethod.Post, "x", "v1/try-on/job/%2E%2E/cancel", TimeSpan.FromSeconds(5), _ => { }, null, CancellationToken.None);
         Assert.Equal(ErrorKind.InvalidJobId, attempt.Failure!.Kind);
         Assert.False(attempt.MayHaveReachedServer);

@@ -70,7 +70,7 @@ namespace Pixelcut.TryOn.Commands
             var rate = ResolveRequestsPerSecond(cmdlet);
             output.Debug($"Base URI {baseUri}; proxy {Describe(proxy)}; {rate.ToString(CultureInfo.InvariantCulture)} requests/s; " +
                 $"{maxRetryCount} retries; {timeoutSec} s per attempt; User-Agent {userAgent}.");
-            var http = new PixelcutHttp(baseUri, key, HttpClients.For(proxy), userAgent, output.ShowsDebug);
+            var http = new PixelcutHttp(baseUri, key, new HttpExchange(HttpClients.For(proxy), userAgent, output.ShowsDebug));
             return new JobRequester(http, new RetryPolicy(maxRetryCount, NextJitter), RequestPacer.ForKey(key.Fingerprint, rate),
                 throttleLimit.HasValue ? ConcurrencyLimiter.Fixed(throttleLimit.Value) : ConcurrencyLimiter.ForKey(key.Fingerprint),
                 SystemClock.Instance, TimeSpan.FromSeconds(timeoutSec));

@@ -168,6 +168,25 @@ namespace Pixelcut.TryOn.Errors
             }
         }
 
+        /// <summary>
+        /// Which failure a result host's answer other than 2xx or 3xx is. A 403 or 404 is what a result host says of a link
+        /// past its time; 407 and 429 mean what they mean for the API; 5xx is the retry policy's to judge.
+        /// </summary>
+        public static ErrorKind ClassifyDownload(int statusCode)
+        {
+            switch (statusCode)
+            {
+                case 403:
+                case 404:
+                    return ErrorKind.ResultExpired;
+                case 407:
+                case 429:
+                    return Classify(statusCode);
+                default:
+                    return statusCode >= 500 && statusCode <= 599 ? ErrorKind.ServerError : ErrorKind.DownloadFailed;
+            }
+        }
+
         public static PixelcutApiException ToException(Failure failure)
         {
             var rule = For(failure.Kind);

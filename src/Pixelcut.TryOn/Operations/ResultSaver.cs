@@ -17,20 +17,15 @@ namespace Pixelcut.TryOn.Operations
     /// </summary>
     internal sealed class ResultSaver
     {
-        /// <summary>Result hosts are not paced like the API, so the command keeps its own bound on the downloads it runs at once.</summary>
-        public const int MaxDownloadsAtOnce = 8;
-
         /// <summary>A link this close to the end of its hour may expire while the picture downloads.</summary>
         public static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(1);
 
         private readonly ResultDownload _download;
         private readonly bool _replace;
-        private readonly SemaphoreSlim _downloads = new SemaphoreSlim(MaxDownloadsAtOnce, MaxDownloadsAtOnce);
+        private readonly DownloadGate _downloads = new DownloadGate(SystemClock.Instance);
         private readonly object _gate = new object();
         private int _temporaryFiles;
         private long _bytesReceived;
-        // The result host is not the API: a refused certificate or proxy there stops the downloads, not the status reads.
-        private readonly CircuitBreaker _circuit = new CircuitBreaker(SystemClock.Instance);
 
         /// <param name="replace">Whether an existing file is replaced (-Force) rather than left as it is.</param>
         public ResultSaver(ResultDownload download, bool replace)
@@ -74,10 +69,11 @@ namespace Pixelcut.TryOn.Operations
                     var (link, problem) = ResultDownload.Checked(job.ResultUrl);
                     if (link == null) return Failed(new Failure(ErrorKind.DownloadFailed, jobId, detail: problem, attempts: downloads));
 
-                    var (outcome, attempts) = await DownloadAsync(requester, jobId, link, file.Open, trace, cancellation).ConfigureAwait(false);
-                    downloads += attempts;
-                    requests += attempts;
-                    var failure = outcome.Failure;
+                    var downloaded = await requester.RetryAsync(_downloads, $"the download of job '{SafeText.Printable(jobId)}'", jobId, trace, continuesJob: true,
+                        () => _download.GetAsync(jobId, link, file.Open, requester.Timeout, trace.Add, Received, cancellation), cancellation).ConfigureAwait(false);
+                    downloads += downloaded.Attempts;
+                    requests += downloaded.Attempts;
+                    var failure = downloaded.Failure;
                     if (failure == null)
                     {
                         var placed = file.MoveTo(jobId, path, _replace);
@@ -106,38 +102,6 @@ namespace Pixelcut.TryOn.Operations
                     if (left <= TimeSpan.Zero || !Monitor.Wait(_gate, left)) return _temporaryFiles == 0;
                 }
                 return true;
-            }
-        }
-
-        /// <summary>Downloads under the command's retry rule, at most <see cref="MaxDownloadsAtOnce"/> at a time; the outcome and the attempts made.</summary>
-        private async Task<(DownloadAttempt Outcome, int Attempts)> DownloadAsync(JobRequester requester, string jobId, Uri link, Func<Stream> open,
-            List<TraceLine> trace, CancellationToken cancellation)
-        {
-            for (var attempt = 1; ; attempt++)
-            {
-                DownloadAttempt? outcome = null;
-                await _downloads.WaitAsync(cancellation).ConfigureAwait(false);
-                try
-                {
-                    await _circuit.EnterAsync(cancellation).ConfigureAwait(false);
-                    try
-                    {
-                        if (_circuit.OpenedBy is Failure openedBy) return (DownloadAttempt.Failed(openedBy.StoppingUnsent(jobId, attempt - 1)), attempt - 1);
-                        outcome = await _download.GetAsync(jobId, link, open, requester.Timeout, trace.Add, Received, cancellation).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        _circuit.Record(outcome?.Failure);
-                    }
-                }
-                finally
-                {
-                    _downloads.Release();
-                }
-                if (outcome.Failure == null) return (outcome, attempt);
-                var retried = await requester.WaitToRetryAsync($"the download of job '{SafeText.Printable(jobId)}'", attempt, outcome.Failure,
-                    outcome.RetryAfter, trace, cancellation).ConfigureAwait(false);
-                if (!retried) return (outcome, attempt);
             }
         }
 

@@ -2,19 +2,20 @@ using System;
 
 namespace Pixelcut.TryOn.Transport
 {
-    /// <summary>One request and how it ended: a 2xx answer, or a failure.</summary>
-    internal sealed class Attempt
+    /// <summary>One request and how it ended: what its answer gave, or a failure.</summary>
+    /// <typeparam name="T">What a usable answer gives: the API's parsed answer, or the size of a downloaded picture.</typeparam>
+    internal sealed class Attempt<T> where T : class
     {
-        private Attempt(ApiAnswer? answer, Failure? failure, TimeSpan? retryAfter, bool mayHaveReachedServer)
+        private Attempt(T? value, Failure? failure, TimeSpan? retryAfter, bool mayHaveReachedServer)
         {
-            Answer = answer;
+            Value = value;
             Failure = failure;
             RetryAfter = retryAfter;
             MayHaveReachedServer = mayHaveReachedServer;
         }
 
-        /// <summary>The 2xx answer; null when the attempt failed.</summary>
-        public ApiAnswer? Answer { get; }
+        /// <summary>What the answer gave; null when the attempt failed.</summary>
+        public T? Value { get; }
 
         public Failure? Failure { get; }
 
@@ -27,9 +28,9 @@ namespace Pixelcut.TryOn.Transport
         /// </summary>
         public bool MayHaveReachedServer { get; }
 
-        public static Attempt Succeeded(ApiAnswer answer) => new Attempt(answer, null, null, true);
+        public static Attempt<T> Succeeded(T value) => new Attempt<T>(value, null, null, true);
 
-        public static Attempt Failed(Failure failure, TimeSpan? retryAfter = null, bool mayHaveReachedServer = false) =>
-            new Attempt(null, failure, retryAfter, mayHaveReachedServer);
+        public static Attempt<T> Failed(Failure failure, TimeSpan? retryAfter = null, bool mayHaveReachedServer = false) =>
+            new Attempt<T>(null, failure, retryAfter, mayHaveReachedServer);
     }
 }

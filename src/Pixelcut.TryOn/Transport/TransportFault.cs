@@ -55,6 +55,9 @@ namespace Pixelcut.TryOn.Transport
             return null;
         }
 
+        /// <summary>Whether an exception is the connection's doing (a reset, a cut body), not the answer's.</summary>
+        public static bool IsTransportFault(Exception e) => e is HttpRequestException || e is System.IO.IOException;
+
         internal static T? FirstOf<T>(Exception? e) where T : Exception
         {
             for (; e != null; e = e.InnerException)
