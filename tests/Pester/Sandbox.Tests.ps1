@@ -152,7 +152,7 @@ Describe 'The sandbox' {
         }
 
         It 'prints the same table with Get-SandboxFault, from a sandbox of its own when given none' {
-            $faults = @(Invoke-RestMethod "$($sandbox.BaseUri)/_sandbox/faults")
+            $faults = Invoke-RestMethod "$($sandbox.BaseUri)/_sandbox/faults"
             $listed = @(Get-SandboxFault)
             $listed.Count | Should -Be $faults.Count
             $listed[0].PSObject.Properties.Name | Should -Be @('Kind', 'Name', 'Usage', 'Description')
