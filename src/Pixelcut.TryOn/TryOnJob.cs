@@ -39,9 +39,9 @@ namespace Pixelcut.TryOn
         public string? RequestId { get; }
 
         /// <summary>The API has no cancelled status: a cancelled job reads as failed with job_cancelled.</summary>
-        public bool IsCancelled => Status == "Failed" && ErrorCode == CancelledErrorCode;
+        public bool IsCancelled => Status == JobStatus.Failed && ErrorCode == CancelledErrorCode;
 
         /// <summary>Completed or Failed: the status will not change again.</summary>
-        public bool IsFinished => Status == "Completed" || Status == "Failed";
+        public bool IsFinished => Status == JobStatus.Completed || Status == JobStatus.Failed;
     }
 }

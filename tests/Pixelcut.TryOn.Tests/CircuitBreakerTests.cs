@@ -51,6 +51,15 @@ public class CircuitBreakerTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => circuit.EnterAsync(cancellation.Token));
     }
 
+    /// <summary>The system's time, but a head start that never ends, so only the first attempt's outcome lets the rest go, however busy the machine.</summary>
+    private sealed class EndlessHeadStart : IClock
+    {
+        public TimeSpan Now => SystemClock.Instance.Now;
+
+        public Task Delay(TimeSpan delay, CancellationToken cancellation) =>
+            delay == CircuitBreaker.HeadStart ? Task.Delay(Timeout.Infinite, cancellation) : SystemClock.Instance.Delay(delay, cancellation);
+    }
+
     /// <summary>Fails every request as .NET does when the platform refuses the server's certificate.</summary>
     private sealed class RefusingHandler : HttpMessageHandler
     {
@@ -73,7 +82,7 @@ public class CircuitBreakerTests
         var handler = new RefusingHandler();
         var http = TestRequests.Api(handler);
         var requester = new JobRequester(http, new RetryPolicy(5, () => 0), new RequestPacer(1000, SystemClock.Instance),
-            new ConcurrencyLimiter(SystemClock.Instance), SystemClock.Instance, TimeSpan.FromSeconds(30));
+            new ConcurrencyLimiter(SystemClock.Instance), new EndlessHeadStart(), TimeSpan.FromSeconds(30));
         var results = await Task.WhenAll(Enumerable.Range(0, 10)
             .Select(i => JobOperations.CancelAsync(requester, $"j{i}", null, CancellationToken.None)));
         Assert.Equal(1, handler.Requests);

@@ -5,18 +5,6 @@ namespace Pixelcut.TryOn.Tests;
 /// <summary>The retry loop's arithmetic with scripted answers and a fake clock; the wire itself is tested against the stand-in.</summary>
 public class JobRequesterTests
 {
-    private sealed class ScriptedHandler(params Func<HttpResponseMessage>[] answers) : HttpMessageHandler
-    {
-        private readonly Queue<Func<HttpResponseMessage>> _answers = new(answers);
-        public int Requests { get; private set; }
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Requests++;
-            return Task.FromResult(_answers.Dequeue()());
-        }
-    }
-
     private static Func<HttpResponseMessage> Answer(HttpStatusCode status, string body, TimeSpan? retryAfter = null) => () =>
     {
         var response = new HttpResponseMessage(status) { Content = new StringContent(body) };

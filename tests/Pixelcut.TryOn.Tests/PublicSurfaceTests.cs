@@ -39,7 +39,7 @@ public class PublicSurfaceTests
     }
 
     // Each folder is a layer and may use only the layers below it; the root namespace (the public types) is below them all.
-    private static readonly string[] Layers = { "Commands", "Session", "Operations", "Pipeline", "Resilience", "Transport", "Errors" };
+    private static readonly string[] Layers = { "Commands", "Session", "Operations", "Dispatch", "Resilience", "Transport", "Settings", "Files", "Errors", "Diagnostics" };
 
     [Fact]
     public void Layers_depend_only_downwards_and_namespaces_follow_folders()

@@ -147,4 +147,52 @@ public class ResultSaverTests
     public void A_link_never_fetched_says_so_without_counting_attempts() =>
         Assert.Equal("The result of job 'a' could not be downloaded: the result link is bad.",
             ErrorTable.ToException(new Failure(ErrorKind.DownloadFailed, "a", detail: "the result link is bad", attempts: 0)).Message);
+
+    private static Func<HttpResponseMessage> Status(string link) => () =>
+        new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent($$"""{"job_id":"a","status":"completed","result_url":"{{link}}"}""") };
+
+    private static Func<HttpResponseMessage> Refused() => () =>
+        new HttpResponseMessage(System.Net.HttpStatusCode.Forbidden) { Content = new StringContent("<Error><Code>AccessDenied</Code></Error>") };
+
+    private static Func<HttpResponseMessage> Picture() => () =>
+        new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new ByteArrayContent([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]) };
+
+    private static (ResultSaver Saver, JobRequester Requester) Create(ScriptedHandler api, ScriptedHandler resultHost) =>
+        (new ResultSaver(new ResultDownload(new HttpExchange(new HttpMessageInvoker(resultHost), "test", false)), replace: false),
+         new JobRequester(TestRequests.Api(api), new RetryPolicy(5, () => 0), new RequestPacer(1000, new FakeClock()),
+             new ConcurrencyLimiter(new FakeClock()), new FakeClock(), TimeSpan.FromSeconds(30)));
+
+    [Fact(Timeout = 20000)]
+    public async Task A_refused_link_is_read_again_once_and_the_fresh_link_saves_the_picture()
+    {
+        var api = new ScriptedHandler(Status("https://assets.example.test/a.jpg?v=1"), Status("https://assets.example.test/a.jpg?v=2"));
+        var resultHost = new ScriptedHandler(Refused(), Picture());
+        var (saver, requester) = Create(api, resultHost);
+        var path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "a.jpg");
+
+        var saved = await saver.SaveAsync(requester, "a", path, null, null, CancellationToken.None);
+
+        Assert.Null(saved.Failure);
+        Assert.Equal(7, saved.Value!.Length);
+        Assert.Equal(new[] { "?v=1", "?v=2" }, resultHost.Asked.Select(link => link.Query));
+        Assert.Equal(2, api.Requests);
+        Assert.Equal(4, saved.Attempts);
+    }
+
+    [Fact(Timeout = 20000)]
+    public async Task A_link_refused_again_after_the_fresh_read_is_ResultExpired_and_leaves_no_file()
+    {
+        var api = new ScriptedHandler(Status("https://assets.example.test/a.jpg?v=1"), Status("https://assets.example.test/a.jpg?v=2"));
+        var resultHost = new ScriptedHandler(Refused(), Refused());
+        var (saver, requester) = Create(api, resultHost);
+        var folder = Directory.CreateTempSubdirectory().FullName;
+
+        var saved = await saver.SaveAsync(requester, "a", Path.Combine(folder, "a.jpg"), null, null, CancellationToken.None);
+
+        Assert.Equal(ErrorKind.ResultExpired, saved.Failure!.Kind);
+        Assert.Equal(403, saved.Failure.StatusCode);
+        Assert.Equal(2, api.Requests);
+        Assert.Equal(2, resultHost.Requests);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder));
+    }
 }

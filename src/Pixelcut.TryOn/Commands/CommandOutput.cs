@@ -2,7 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
-using Pixelcut.TryOn.Transport;
+using Pixelcut.TryOn.Diagnostics;
 
 namespace Pixelcut.TryOn.Commands
 {

@@ -5,7 +5,7 @@ using System.Threading;
 using Pixelcut.TryOn.Operations;
 using Pixelcut.TryOn.Resilience;
 using Pixelcut.TryOn.Session;
-using Pixelcut.TryOn.Transport;
+using Pixelcut.TryOn.Settings;
 
 namespace Pixelcut.TryOn.Commands
 {
@@ -29,7 +29,7 @@ namespace Pixelcut.TryOn.Commands
         protected override void ProcessRecord()
         {
             if (ApiKey == null) ConnectionSettings.ThrowFatal(this, new Failure(ErrorKind.ApiKeyMissing, null));
-            var key = ConnectionSettings.CheckedKey(this, Transport.ApiKey.Trimmed(ApiKey!), "Connect-Pixelcut -ApiKey");
+            var key = ConnectionSettings.CheckedKey(this, Settings.ApiKey.Trimmed(ApiKey!), "Connect-Pixelcut -ApiKey");
             var baseUri = BaseUri == null ? null : ConnectionSettings.CheckedBaseUri(this, BaseUri);
             var proxy = GivenProxy(null);
             if (Validate) CheckKey(key, ConnectionSettings.ResolveBaseUri(this, baseUri), proxy ?? ProxySetting.System);

@@ -5,6 +5,7 @@ using System.Security;
 using Pixelcut.TryOn.Transport;
 using Pixelcut.TryOn.Resilience;
 using Pixelcut.TryOn.Session;
+using Pixelcut.TryOn.Settings;
 
 namespace Pixelcut.TryOn.Commands
 {

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
 using Pixelcut.TryOn.Transport;
+using Pixelcut.TryOn.Settings;
 
 namespace Pixelcut.TryOn.Commands
 {

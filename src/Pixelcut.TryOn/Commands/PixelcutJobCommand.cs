@@ -5,10 +5,10 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using Pixelcut.TryOn.Errors;
-using Pixelcut.TryOn.Transport;
-using Pixelcut.TryOn.Pipeline;
+using Pixelcut.TryOn.Dispatch;
 using Pixelcut.TryOn.Resilience;
 using Pixelcut.TryOn.Session;
+using Pixelcut.TryOn.Diagnostics;
 
 namespace Pixelcut.TryOn.Commands
 {

@@ -6,6 +6,7 @@ using Pixelcut.TryOn.Errors;
 using Pixelcut.TryOn.Resilience;
 using Pixelcut.TryOn.Session;
 using Pixelcut.TryOn.Transport;
+using Pixelcut.TryOn.Settings;
 
 namespace Pixelcut.TryOn.Commands
 {

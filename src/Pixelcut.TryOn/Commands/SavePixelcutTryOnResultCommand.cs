@@ -8,6 +8,7 @@ using Pixelcut.TryOn.Errors;
 using Pixelcut.TryOn.Operations;
 using Pixelcut.TryOn.Resilience;
 using Pixelcut.TryOn.Transport;
+using Pixelcut.TryOn.Files;
 
 namespace Pixelcut.TryOn.Commands
 {

@@ -8,9 +8,7 @@ namespace Pixelcut.TryOn.Operations
     {
         public const string DefaultCancelMessage = "Job cancelled";
 
-        private static readonly string[] KnownStatuses = { "Pending", "Running", "Completed", "Failed" };
-
-        /// <summary>Any 2xx to a cancel means the cancel took effect, whatever its body says or lacks.</summary>
+                /// <summary>Any 2xx to a cancel means the cancel took effect, whatever its body says or lacks.</summary>
         public static CancelledJob Cancelled(string jobId, ApiAnswer answer, int attempts)
         {
             var message = JsonBody.GetString(answer.Json, "message");
@@ -45,13 +43,13 @@ namespace Pixelcut.TryOn.Operations
 
         /// <summary>How a finished job ended, for messages: "completed", or "failed with" its error code.</summary>
         public static string Ending(TryOnJob job) =>
-            job.Status == "Completed" ? "completed"
-            : job.Status == "Failed" ? $"failed with {job.ErrorCode ?? "no error code"}"
+            job.Status == JobStatus.Completed ? "completed"
+            : job.Status == JobStatus.Failed ? $"failed with {job.ErrorCode ?? "no error code"}"
             : $"it reads as {job.Status}";
 
         private static string KnownStatus(string status)
         {
-            foreach (var known in KnownStatuses)
+            foreach (var known in JobStatus.Known)
             {
                 if (string.Equals(status, known, StringComparison.OrdinalIgnoreCase)) return known;
             }

@@ -6,7 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Pixelcut.TryOn.Errors;
 using Pixelcut.TryOn.Resilience;
-using Pixelcut.TryOn.Transport;
+using Pixelcut.TryOn.Diagnostics;
 
 namespace Pixelcut.TryOn.Operations
 {
@@ -161,7 +161,7 @@ namespace Pixelcut.TryOn.Operations
 
         private static int StatusOrder(string status)
         {
-            var index = Array.IndexOf(new[] { NotReadYet, "Pending", "Running", "Completed", "Failed", EndedWithError }, status);
+            var index = Array.IndexOf(new[] { NotReadYet, JobStatus.Pending, JobStatus.Running, JobStatus.Completed, JobStatus.Failed, EndedWithError }, status);
             return index < 0 ? int.MaxValue : index;
         }
     }

@@ -6,6 +6,8 @@ using System.Threading.Tasks;
 using Pixelcut.TryOn.Errors;
 using Pixelcut.TryOn.Resilience;
 using Pixelcut.TryOn.Transport;
+using Pixelcut.TryOn.Diagnostics;
+using Pixelcut.TryOn.Files;
 
 namespace Pixelcut.TryOn.Operations
 {
@@ -39,7 +41,7 @@ namespace Pixelcut.TryOn.Operations
 
         /// <summary>Whether a job record says enough to download without reading the status again: completed, with a link still valid for a while.</summary>
         public static bool IsUsable(TryOnJob? job, DateTime utcNow) =>
-            job != null && job.Status == "Completed" && job.ResultUrl != null &&
+            job != null && job.Status == JobStatus.Completed && job.ResultUrl != null &&
             utcNow - job.RetrievedAt < TryOnJob.ResultUrlValidity - ExpiryMargin;
 
         /// <summary>Saves the result of <paramref name="jobId"/> as the file <paramref name="path"/>.</summary>
@@ -65,7 +67,7 @@ namespace Pixelcut.TryOn.Operations
                         if (read.Value == null) return Failed(read.Failure!);
                         job = read.Value;
                     }
-                    if (job.Status != "Completed") return Failed(NotCompleted(job));
+                    if (job.Status != JobStatus.Completed) return Failed(NotCompleted(job));
                     var (link, problem) = ResultDownload.Checked(job.ResultUrl);
                     if (link == null) return Failed(new Failure(ErrorKind.DownloadFailed, jobId, detail: problem, attempts: downloads));
 
@@ -112,7 +114,7 @@ namespace Pixelcut.TryOn.Operations
         internal static Failure NotCompleted(TryOnJob job)
         {
             var detail = $"is {job.Status}";
-            if (job.Status == "Failed")
+            if (job.Status == JobStatus.Failed)
                 detail += $" ({job.ErrorCode ?? "no error code"}{(string.IsNullOrEmpty(job.ErrorMessage) ? "" : ": " + job.ErrorMessage)})";
             return new Failure(ErrorKind.JobNotCompleted, job.JobId, 200, job.ErrorCode, detail, requestId: job.RequestId);
         }

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Pixelcut.TryOn.Errors;
 using Pixelcut.TryOn.Transport;
+using Pixelcut.TryOn.Diagnostics;
 
 namespace Pixelcut.TryOn.Resilience
 {

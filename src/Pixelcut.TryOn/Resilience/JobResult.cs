@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 
 using Pixelcut.TryOn.Transport;
+using Pixelcut.TryOn.Diagnostics;
 
 namespace Pixelcut.TryOn.Resilience
 {

@@ -2,7 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
-using Pixelcut.TryOn.Transport;
+using Pixelcut.TryOn.Settings;
 
 namespace Pixelcut.TryOn.Session
 {

@@ -5,6 +5,7 @@ using System.Net.Http;
 using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
+using Pixelcut.TryOn.Settings;
 
 namespace Pixelcut.TryOn.Transport
 {

@@ -5,6 +5,8 @@ using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
 using Pixelcut.TryOn.Errors;
+using Pixelcut.TryOn.Diagnostics;
+using Pixelcut.TryOn.Settings;
 
 namespace Pixelcut.TryOn.Transport
 {

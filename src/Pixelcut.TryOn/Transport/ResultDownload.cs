@@ -7,6 +7,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Pixelcut.TryOn.Errors;
+using Pixelcut.TryOn.Diagnostics;
 
 namespace Pixelcut.TryOn.Transport
 {

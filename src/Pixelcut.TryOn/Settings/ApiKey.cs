@@ -4,7 +4,7 @@ using System.Security;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Pixelcut.TryOn.Transport
+namespace Pixelcut.TryOn.Settings
 {
     /// <summary>
     /// Holds the key as a SecureString and reveals it only to build the X-API-KEY header,

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Text;
 
-namespace Pixelcut.TryOn.Transport
+namespace Pixelcut.TryOn.Files
 {
     /// <summary>
     /// The one rule for the file a job's result is saved to: <c>&lt;JobId&gt;.jpg</c> in the target folder, or why the id

@@ -4,7 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Pixelcut.TryOn.Pipeline
+namespace Pixelcut.TryOn.Dispatch
 {
     /// <summary>
     /// Runs at most ThrottleLimit items at once and hands results back strictly in the order the items

@@ -1,4 +1,4 @@
-namespace Pixelcut.TryOn.Transport
+namespace Pixelcut.TryOn.Diagnostics
 {
     /// <summary>One line about a request for the user: Verbose says what happened, Debug shows the HTTP exchange itself.</summary>
     internal sealed class TraceLine

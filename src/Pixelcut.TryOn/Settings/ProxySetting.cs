@@ -3,7 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Pixelcut.TryOn.Transport
+namespace Pixelcut.TryOn.Settings
 {
     /// <summary>
     /// How requests reach the API: the system proxy (HTTPS_PROXY and NO_PROXY, or the Windows settings), or
