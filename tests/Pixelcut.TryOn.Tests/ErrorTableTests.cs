@@ -75,4 +75,18 @@ public class ErrorTableTests
         Assert.IsType<PixelcutConnectionException>(exception);
         Assert.Same(inner, exception.InnerException);
     }
+
+    [Theory]
+    [InlineData(403, ErrorKind.ResultExpired)]
+    [InlineData(404, ErrorKind.ResultExpired)]
+    [InlineData(407, ErrorKind.ProxyAuthenticationRequired)]
+    [InlineData(429, ErrorKind.RateLimitExceeded)]
+    [InlineData(500, ErrorKind.ServerError)]
+    [InlineData(503, ErrorKind.ServerError)]
+    [InlineData(600, ErrorKind.ServerError)]
+    [InlineData(400, ErrorKind.DownloadFailed)]
+    [InlineData(410, ErrorKind.DownloadFailed)]
+    public void A_result_host_refusal_is_classified_in_the_table(int status, ErrorKind kind) =>
+        Assert.Equal(kind, ErrorTable.ClassifyDownload(status));
 }
+

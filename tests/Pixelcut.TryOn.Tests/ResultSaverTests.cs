@@ -78,8 +78,8 @@ public class ResultSaverTests
     [Fact]
     public void A_link_is_shown_without_its_query()
     {
-        Assert.Equal("https://assets.example.test/a.jpg", ResultDownload.Shown(new Uri("https://assets.example.test/a.jpg?X-Amz-Signature=abc")));
-        Assert.Equal("/login", ResultDownload.Shown(new Uri("/login?token=abc", UriKind.Relative)));
+        Assert.Equal("https://assets.example.test/a.jpg", HttpExchange.Shown(new Uri("https://assets.example.test/a.jpg?X-Amz-Signature=abc")));
+        Assert.Equal("/login", HttpExchange.Shown(new Uri("/login?token=abc", UriKind.Relative)));
     }
 
     [Fact]

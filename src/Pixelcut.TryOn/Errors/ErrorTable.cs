@@ -183,7 +183,7 @@ namespace Pixelcut.TryOn.Errors
                 case 429:
                     return Classify(statusCode);
                 default:
-                    return statusCode >= 500 && statusCode <= 599 ? ErrorKind.ServerError : ErrorKind.DownloadFailed;
+                    return statusCode >= 500 ? ErrorKind.ServerError : ErrorKind.DownloadFailed;
             }
         }
 

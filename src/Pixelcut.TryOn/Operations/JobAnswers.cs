@@ -8,7 +8,7 @@ namespace Pixelcut.TryOn.Operations
     {
         public const string DefaultCancelMessage = "Job cancelled";
 
-                /// <summary>Any 2xx to a cancel means the cancel took effect, whatever its body says or lacks.</summary>
+        /// <summary>Any 2xx to a cancel means the cancel took effect, whatever its body says or lacks.</summary>
         public static CancelledJob Cancelled(string jobId, ApiAnswer answer, int attempts)
         {
             var message = JsonBody.GetString(answer.Json, "message");

@@ -161,7 +161,7 @@ namespace Pixelcut.TryOn.Operations
 
         private static int StatusOrder(string status)
         {
-            var index = Array.IndexOf(new[] { NotReadYet, JobStatus.Pending, JobStatus.Running, JobStatus.Completed, JobStatus.Failed, EndedWithError }, status);
+            var index = Array.IndexOf(new[] { NotReadYet }.Concat(JobStatus.Known).Concat(new[] { EndedWithError }).ToArray(), status);
             return index < 0 ? int.MaxValue : index;
         }
     }

@@ -20,12 +20,12 @@ namespace Pixelcut.TryOn.Resilience
         private readonly IClock _clock;
         private readonly TaskCompletionSource<bool> _firstOutcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _firstTaken;
-        private volatile Failure? _openedBy;
+        private Failure? _openedBy;
 
         public CircuitBreaker(IClock clock) => _clock = clock;
 
         /// <summary>The failure that stopped every request, or null while requests may go.</summary>
-        public Failure? OpenedBy => _openedBy;
+        public Failure? OpenedBy => Volatile.Read(ref _openedBy);
 
         /// <summary>Waits until an attempt may go out: at once for the first, after the first attempt's outcome (or the head start) for the rest.</summary>
         public async Task EnterAsync(CancellationToken cancellation)
@@ -45,7 +45,8 @@ namespace Pixelcut.TryOn.Resilience
         /// </summary>
         public void Record(Failure? failure)
         {
-            if (failure != null && ErrorTable.For(failure.Kind).Terminating) _openedBy = failure;
+            // The first such failure stays the one every stopped request names.
+            if (failure != null && ErrorTable.For(failure.Kind).Terminating) Interlocked.CompareExchange(ref _openedBy, failure, null);
             _firstOutcome.TrySetResult(true);
         }
     }

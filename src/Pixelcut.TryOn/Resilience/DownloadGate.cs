@@ -11,6 +11,7 @@ namespace Pixelcut.TryOn.Resilience
     /// </summary>
     internal sealed class DownloadGate : IRequestGate
     {
+        /// <summary>A Try On render is a few MB: eight at once keep a line busy without making any one wait long.</summary>
         public const int MaxDownloadsAtOnce = 8;
 
         private readonly SemaphoreSlim _downloads = new SemaphoreSlim(MaxDownloadsAtOnce, MaxDownloadsAtOnce);
@@ -43,7 +44,5 @@ namespace Pixelcut.TryOn.Resilience
                 _downloads.Release();
             }
         }
-
-        public void OnRetried(Failure failure) { }
     }
 }

@@ -17,8 +17,5 @@ namespace Pixelcut.TryOn.Resilience
 
         /// <summary>The failure that stopped every attempt, once there is one.</summary>
         Failure? StoppedBy { get; }
-
-        /// <summary>An attempt that failed with <paramref name="failure"/> is tried again.</summary>
-        void OnRetried(Failure failure);
     }
 }

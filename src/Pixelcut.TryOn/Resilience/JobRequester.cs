@@ -47,7 +47,7 @@ namespace Pixelcut.TryOn.Resilience
         {
             var trace = new List<TraceLine>();
             return RetryAsync(_gate, $"job '{SafeText.Printable(jobId)}'", jobId, trace, continuesJob,
-                () => _http.SendAsync(method, jobId, path, _timeout, trace.Add, sending, cancellation), cancellation);
+                () => _http.SendAsync(method, jobId, path, _timeout, trace.Add, sending, cancellation), _gate.OnRetried, cancellation);
         }
 
         /// <summary>
@@ -55,8 +55,9 @@ namespace Pixelcut.TryOn.Resilience
         /// attempt; each failed attempt waits as the retry rule says and says so in <paramref name="trace"/>.
         /// </summary>
         /// <param name="subject">What is retried, for the Verbose line that says it is not: "job 'x'".</param>
+        /// <param name="retrying">Told of each failure that is tried again, for a gate that counts them; null for none.</param>
         public async Task<JobResult<T>> RetryAsync<T>(IRequestGate gate, string subject, string jobId, List<TraceLine> trace, bool continuesJob,
-            Func<Task<Attempt<T>>> send, CancellationToken cancellation) where T : class
+            Func<Task<Attempt<T>>> send, Action<Failure>? retrying, CancellationToken cancellation) where T : class
         {
             var mayHaveReachedServer = false;
             for (var attempt = 1; ; attempt++)
@@ -76,7 +77,7 @@ namespace Pixelcut.TryOn.Resilience
                 }
                 trace.Add(TraceLine.Verbose($"{Describe(failure)}, retrying in {decision.Delay.Value.TotalSeconds:0.0} s, attempt {attempt + 1} of {_policy.MaxRetryCount + 1}"));
                 await _clock.Delay(decision.Delay.Value, cancellation).ConfigureAwait(false);
-                gate.OnRetried(failure);
+                retrying?.Invoke(failure);
             }
         }
 

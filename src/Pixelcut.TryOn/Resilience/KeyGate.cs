@@ -43,19 +43,20 @@ namespace Pixelcut.TryOn.Resilience
         /// </summary>
         public async Task<Attempt<T>?> SendAsync<T>(Func<Task<Attempt<T>>> send, bool continuesJob, CancellationToken cancellation) where T : class
         {
+            Attempt<T>? attempt = null;
+            var inFlight = 0;
             var waited = await _limiter.AcquireAsync(continuesJob, cancellation).ConfigureAwait(false);
             try
             {
                 // Inside the slot, so requests still leave in the order they took their slots once the first has its outcome.
                 await _circuit.EnterAsync(cancellation).ConfigureAwait(false);
-                Attempt<T>? attempt = null;
                 try
                 {
                     var turn = _pacer.ReserveSlot();
                     if (waited && turn == TimeSpan.Zero) _limiter.OnPacerSlotWasted();
                     await _clock.Delay(turn, cancellation).ConfigureAwait(false);
                     if (_circuit.OpenedBy != null) return null;
-                    var inFlight = _limiter.BeginSend();
+                    inFlight = _limiter.BeginSend();
                     try
                     {
                         Interlocked.Increment(ref _requestCount);
@@ -66,8 +67,6 @@ namespace Pixelcut.TryOn.Resilience
                     {
                         _limiter.EndSend();
                     }
-                    Learn(attempt.Failure, inFlight);
-                    return attempt;
                 }
                 finally
                 {
@@ -78,8 +77,12 @@ namespace Pixelcut.TryOn.Resilience
             {
                 _limiter.Release();
             }
+            // Once the slot is free again, as a 429's lower limit is for the requests still to come.
+            Learn(attempt.Failure, inFlight);
+            return attempt;
         }
 
+        /// <summary>An API request that failed with <paramref name="failure"/> is tried again.</summary>
         public void OnRetried(Failure failure)
         {
             if (failure.Kind == ErrorKind.RateLimitExceeded) Interlocked.Increment(ref _throttledCount);

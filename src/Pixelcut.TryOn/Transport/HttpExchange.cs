@@ -39,7 +39,7 @@ namespace Pixelcut.TryOn.Transport
         /// <summary>Sends <paramref name="message"/> (disposed here) and reads its answer with <paramref name="read"/>.</summary>
         /// <param name="request">The request as the trace names it: "POST /v1/...", or a link without its query.</param>
         /// <param name="sending">Called just before the request goes out, so a caller knows the server may act on it.</param>
-        /// <param name="read">Reads the answer into the attempt; a transport fault it lets escape is a request without an answer.</param>
+        /// <param name="read">Reads the answer into the attempt; an exception it lets escape is a request without an answer.</param>
         public async Task<Attempt<T>> SendAsync<T>(HttpRequestMessage message, string request, string jobId, TimeSpan timeout, Action<TraceLine> trace,
             Action? sending, Func<Answer, Task<Attempt<T>>> read, CancellationToken cancellation) where T : class
         {
@@ -68,7 +68,7 @@ namespace Pixelcut.TryOn.Transport
                 {
                     try
                     {
-                        return await read(new Answer(this, response, request, watch, trace, attemptCancellation.Token)).ConfigureAwait(false);
+                        return await read(new Answer(this, response, request, watch, trace, attemptCancellation.Token, cancellation)).ConfigureAwait(false);
                     }
                     catch (Exception e) when (!cancellation.IsCancellationRequested)
                     {
@@ -143,8 +143,9 @@ namespace Pixelcut.TryOn.Transport
             private readonly Action<TraceLine> _trace;
 
             internal Answer(HttpExchange exchange, HttpResponseMessage response, string request, Stopwatch watch, Action<TraceLine> trace,
-                CancellationToken attemptCancellation)
+                CancellationToken attemptCancellation, CancellationToken cancellation)
             {
+                Cancellation = cancellation;
                 _exchange = exchange;
                 Response = response;
                 Request = request;
@@ -164,6 +165,9 @@ namespace Pixelcut.TryOn.Transport
 
             /// <summary>Ends when the attempt's own time runs out, or the caller's cancellation fires.</summary>
             public CancellationToken AttemptCancellation { get; }
+
+            /// <summary>The caller's own cancellation: Ctrl+C or an early stop, never the attempt's time.</summary>
+            public CancellationToken Cancellation { get; }
 
             public long ElapsedMilliseconds => _watch.ElapsedMilliseconds;
 
@@ -198,15 +202,13 @@ namespace Pixelcut.TryOn.Transport
                 {
                     var chunk = new byte[16 * 1024];
                     int read;
-                    while (buffer.Length <= maxBytes && (read = await stream.ReadAsync(chunk, 0, (int)Math.Min(chunk.Length, maxBytes + 1 - buffer.Length), AttemptCancellation).ConfigureAwait(false)) > 0)
+                    // One byte past the cap shows a body too large; a body that is only cut short is read no further than the cap.
+                    var limit = cut ? maxBytes : maxBytes + 1L;
+                    while (buffer.Length < limit && (read = await stream.ReadAsync(chunk, 0, (int)Math.Min(chunk.Length, limit - buffer.Length), AttemptCancellation).ConfigureAwait(false)) > 0)
                     {
                         buffer.Write(chunk, 0, read);
                     }
-                    if (buffer.Length > maxBytes)
-                    {
-                        if (!cut) throw new BodyTooLargeException();
-                        buffer.SetLength(maxBytes);
-                    }
+                    if (buffer.Length > maxBytes) throw new BodyTooLargeException();
                     return EncodingOf(content.Headers.ContentType?.CharSet).GetString(buffer.GetBuffer(), 0, (int)buffer.Length).TrimStart('\uFEFF');
                 }
             }

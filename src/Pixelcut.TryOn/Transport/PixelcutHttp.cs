@@ -68,7 +68,7 @@ namespace Pixelcut.TryOn.Transport
                 return Attempt<ApiAnswer>.Failed(new Failure(ErrorKind.UnexpectedResponse, jobId, answer.Status,
                     detail: $"the answer is larger than {MaxBodyBytes / 1024 / 1024} MiB", cause: e, requestId: answer.RequestId), mayHaveReachedServer: true);
             }
-            catch (Exception e) when (!answer.AttemptCancellation.IsCancellationRequested && !TransportFault.IsTransportFault(e) && !(e is OperationCanceledException))
+            catch (Exception e) when (!answer.Cancellation.IsCancellationRequested && !TransportFault.IsTransportFault(e) && !(e is OperationCanceledException))
             {
                 answer.Debug("(unreadable)");
                 answer.Verbose($"{answer.Request} -> {answer.Status}, body unreadable: {SafeText.Printable(e.Message)} ({answer.ElapsedMilliseconds} ms{answer.RequestIdSaid})");

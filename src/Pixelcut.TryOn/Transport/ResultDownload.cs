@@ -36,20 +36,17 @@ namespace Pixelcut.TryOn.Transport
             if (!Uri.TryCreate(resultUrl, UriKind.Absolute, out var link)) return (null, $"the result link {SafeText.Snippet(resultUrl!)} is not an absolute address");
             if (!JobPath.IsEncryptedOrLoopback(link))
                 return (null, link.Scheme == Uri.UriSchemeHttp
-                    ? $"the result link '{Shown(link)}' uses plain http to a host that is not this machine, so nothing was sent"
-                    : $"the result link '{Shown(link)}' is not an https address, so nothing was sent");
+                    ? $"the result link '{HttpExchange.Shown(link)}' uses plain http to a host that is not this machine, so nothing was sent"
+                    : $"the result link '{HttpExchange.Shown(link)}' is not an https address, so nothing was sent");
             if (link.UserInfo.Length > 0) return (null, "the result link carries a user name or password, so nothing was sent");
             return (link, null);
         }
-
-        /// <summary>A link as messages show it: no query, since a signed link's query is what grants access.</summary>
-        public static string Shown(Uri link) => HttpExchange.Shown(link);
 
         /// <param name="open">Gives the stream for the body, once the answer has shown it is a JPEG picture; the caller disposes it.</param>
         /// <param name="received">Told how many bytes were written each time some were, for progress.</param>
         public Task<Attempt<SavedBytes>> GetAsync(string jobId, Uri link, Func<Stream> open, TimeSpan timeout, Action<TraceLine> trace,
             Action<int> received, CancellationToken cancellation) =>
-            _exchange.SendAsync(NewRequest(link), "GET " + Shown(link), jobId, timeout, trace, null,
+            _exchange.SendAsync(NewRequest(link), "GET " + HttpExchange.Shown(link), jobId, timeout, trace, null,
                 answer => ReadAsync(jobId, answer, open, received, timeout, cancellation), cancellation);
 
         private static HttpRequestMessage NewRequest(Uri link)
@@ -86,7 +83,7 @@ namespace Pixelcut.TryOn.Transport
             if (status >= 300 && status <= 399)
             {
                 var location = answer.Response.Headers.Location;
-                var where = location == null ? "without saying where" : $"to '{Shown(location)}'";
+                var where = location == null ? "without saying where" : $"to '{HttpExchange.Shown(location)}'";
                 return new Failure(ErrorKind.DownloadFailed, jobId, status, detail: $"the result host redirected {where}; redirects are not followed");
             }
             string body;
