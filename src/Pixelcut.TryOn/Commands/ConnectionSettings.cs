@@ -71,11 +71,15 @@ namespace Pixelcut.TryOn.Commands
             var rate = ResolveRequestsPerSecond(cmdlet);
             output.Debug($"Base URI {baseUri}; proxy {Describe(proxy)}; {rate.ToString(CultureInfo.InvariantCulture)} requests/s; " +
                 $"{maxRetryCount} retries; {timeoutSec} s per attempt; User-Agent {userAgent}.");
-            var http = new PixelcutHttp(baseUri, key, new HttpExchange(HttpClients.For(proxy), userAgent, output.ShowsDebug));
+            var http = new PixelcutHttp(baseUri, key, ExchangeFor(proxy, userAgent, output));
             return new JobRequester(http, new RetryPolicy(maxRetryCount, NextJitter), RequestPacer.ForKey(key.Fingerprint, rate),
                 throttleLimit.HasValue ? ConcurrencyLimiter.Fixed(throttleLimit.Value) : ConcurrencyLimiter.ForKey(key.Fingerprint),
                 SystemClock.Instance, TimeSpan.FromSeconds(timeoutSec));
         }
+
+        /// <summary>The one request path through <paramref name="proxy"/>, for the API and the result host alike.</summary>
+        public static HttpExchange ExchangeFor(ProxySetting proxy, string userAgent, CommandOutput output) =>
+            new HttpExchange(HttpClients.For(proxy), userAgent, output.ShowsDebug);
 
         /// <summary>A proxy setting as messages show it, never with its password.</summary>
         public static string Describe(ProxySetting proxy)

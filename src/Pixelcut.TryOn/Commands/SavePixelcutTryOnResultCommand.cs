@@ -141,7 +141,7 @@ namespace Pixelcut.TryOn.Commands
                 ConnectionSettings.ThrowFatal(this, new Failure(ErrorKind.InvalidSetting, null,
                     detail: $"the folder '{_folder}' for -Path could not be created: {e.Message.TrimEnd('.')}"));
             }
-            var download = new ResultDownload(new HttpExchange(HttpClients.For(ResolvedProxy), UserAgentText(), Output.ShowsDebug));
+            var download = new ResultDownload(ConnectionSettings.ExchangeFor(ResolvedProxy, UserAgentText(), Output));
             return new ResultSaver(download, Force);
         }
     }
