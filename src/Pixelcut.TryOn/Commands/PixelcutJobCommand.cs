@@ -20,7 +20,6 @@ namespace Pixelcut.TryOn.Commands
     public abstract class PixelcutJobCommand<TResult> : PixelcutJobInputCommand where TResult : class
     {
         private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1.5);
-        private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
         private const double TolerableThrottledShare = 0.03;
 
         private readonly Stopwatch _watch = new Stopwatch();
@@ -30,8 +29,7 @@ namespace Pixelcut.TryOn.Commands
         private long _refusedBeforeStart;
         private long _total;
         private bool _totalKnown = true;
-        private TimeSpan _lastProgress;
-        private bool _progressShown;
+        private ProgressBar _progress = null!;
         private bool _finished;
         private bool _accountedFor;
 
@@ -81,6 +79,7 @@ namespace Pixelcut.TryOn.Commands
             base.BeginProcessing();
             _totalKnown = !MyInvocation.ExpectingInput;
             _watch.Start();
+            _progress = new ProgressBar(this, Action, ProgressDelay, _watch);
         }
 
         protected override void ProcessRecord() => StopOnCancellation(ProcessJobIds);
@@ -118,10 +117,7 @@ namespace Pixelcut.TryOn.Commands
             {
                 while (_dispatcher.Pending > 0) WriteResult(_dispatcher.TakeOldest(UpdateProgress));
             }
-            if (_progressShown)
-            {
-                WriteProgress(new ProgressRecord(1, Action, "Done") { RecordType = ProgressRecordType.Completed });
-            }
+            _progress.Complete();
             _finished = true;
             if (_requester == null) return;
             var statistics = _requester.Statistics;
@@ -215,21 +211,16 @@ namespace Pixelcut.TryOn.Commands
 
         private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text.Substring(1);
 
-        private void UpdateProgress()
+        private void UpdateProgress() => _progress.Update(() =>
         {
             var elapsed = _watch.Elapsed;
-            if (elapsed < ProgressDelay || elapsed - _lastProgress < ProgressInterval) return;
-            _lastProgress = elapsed;
-            _progressShown = true;
             // Jobs finished, not only written: one slow job holds back the results behind it, not the work.
             var done = _refusedBeforeStart + (_dispatcher?.Finished ?? 0);
             var rate = $"{done / elapsed.TotalSeconds:0.0} jobs and {(_requester?.Statistics.Requests ?? 0) / elapsed.TotalSeconds:0.0} requests per second";
             if (ProgressDetail is string detail) rate += ", " + detail;
-            var record = _totalKnown && _total > 0
-                ? new ProgressRecord(1, Action, $"{done} of {_total} jobs, {rate}")
-                    { PercentComplete = (int)Math.Min(100, 100 * done / _total) }
-                : new ProgressRecord(1, Action, $"{done} jobs, {rate}");
-            WriteProgress(record);
-        }
+            return _totalKnown && _total > 0
+                ? ($"{done} of {_total} jobs, {rate}", (int)Math.Min(100, 100 * done / _total))
+                : ($"{done} jobs, {rate}", (int?)null);
+        });
     }
 }

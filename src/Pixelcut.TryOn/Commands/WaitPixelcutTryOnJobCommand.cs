@@ -15,14 +15,12 @@ namespace Pixelcut.TryOn.Commands
     {
         private const string Activity = "Wait for Try On jobs";
         private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1);
-        private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
         // How long the command blocks between looks at the deadline and the progress bar; Ctrl+C ends a wait at once.
         private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(200);
 
         private readonly Stopwatch _watch = new Stopwatch();
         private JobWatcher? _watcher;
-        private TimeSpan _lastProgress;
-        private bool _progressShown;
+        private ProgressBar _progress = null!;
         private bool _jobWritten;
 
         /// <summary>How long to wait for all jobs, in seconds; 0 waits without a limit.</summary>
@@ -43,6 +41,7 @@ namespace Pixelcut.TryOn.Commands
         {
             base.BeginProcessing();
             _watch.Start();
+            _progress = new ProgressBar(this, Activity, ProgressDelay, _watch);
         }
 
         protected override void ProcessRecord() => StopOnCancellation(() =>
@@ -74,7 +73,7 @@ namespace Pixelcut.TryOn.Commands
                     WriteFailure(new Failure(ErrorKind.WaitTimedOut, job.Key, detail: TimedOutDetail(job.Value)));
                 }
             }
-            if (_progressShown) WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+            _progress.Complete();
         });
 
         private protected override void OnDisposing() => _watcher?.Dispose();
@@ -123,16 +122,17 @@ namespace Pixelcut.TryOn.Commands
 
         private void UpdateProgress()
         {
-            var elapsed = _watch.Elapsed;
-            if (_watcher == null || elapsed < ProgressDelay || elapsed - _lastProgress < ProgressInterval) return;
-            _lastProgress = elapsed;
-            _progressShown = true;
-            var counts = _watcher.CountsByStatus();
-            var total = counts.Sum(pair => pair.Value);
-            var ended = total - _watcher.Unfinished;
-            var limit = TimeoutSec > 0 ? $" of {TimeoutSec}" : "";
-            var status = string.Join(", ", counts.Select(pair => $"{pair.Value} {pair.Key}")) + $"; {elapsed.TotalSeconds:0} s{limit} s";
-            WriteProgress(new ProgressRecord(1, Activity, status) { PercentComplete = total == 0 ? 0 : Math.Max(0, 100 * ended / total) });
+            if (_watcher == null) return;
+            var watcher = _watcher;
+            _progress.Update(() =>
+            {
+                var counts = watcher.CountsByStatus();
+                var total = counts.Sum(pair => pair.Value);
+                var ended = total - watcher.Unfinished;
+                var limit = TimeoutSec > 0 ? $" of {TimeoutSec}" : "";
+                var status = string.Join(", ", counts.Select(pair => $"{pair.Value} {pair.Key}")) + $"; {_watch.Elapsed.TotalSeconds:0} s{limit} s";
+                return (status, total == 0 ? 0 : Math.Max(0, 100 * ended / total));
+            });
         }
 
         private string TimedOutDetail(string lastStatus) => lastStatus == JobWatcher.NotReadYet
