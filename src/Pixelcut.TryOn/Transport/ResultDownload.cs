@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -14,8 +13,8 @@ namespace Pixelcut.TryOn.Transport
     /// <summary>
     /// One GET of a result link, its body streamed into a file. The result host is not the API: the request carries
     /// no key, no cookie and no Authorization, and follows no redirect. Only a JPEG picture is written, so a sign-in
-    /// page that a captive portal or proxy puts in its place never lands in a .jpg. Whatever happens, the outcome is a
-    /// <see cref="DownloadAttempt"/>: only the caller's cancellation escapes.
+    /// page that a captive portal or proxy puts in its place never lands in a .jpg. Whatever happens, the outcome is an
+    /// <see cref="Attempt{T}"/>: only the caller's cancellation escapes.
     /// </summary>
     internal sealed class ResultDownload
     {
