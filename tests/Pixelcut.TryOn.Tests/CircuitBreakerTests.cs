@@ -60,29 +60,19 @@ public class CircuitBreakerTests
             delay == CircuitBreaker.HeadStart ? Task.Delay(Timeout.Infinite, cancellation) : SystemClock.Instance.Delay(delay, cancellation);
     }
 
-    /// <summary>Fails every request as .NET does when the platform refuses the server's certificate.</summary>
-    private sealed class RefusingHandler : HttpMessageHandler
-    {
-        private int _requests;
-        public int Requests => Volatile.Read(ref _requests);
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref _requests);
-            // A handshake takes a while: requests started at once would all be on their way before the first fails.
-            await Task.Delay(100, cancellationToken);
-            throw new HttpRequestException(HttpRequestError.SecureConnectionError, "The SSL connection could not be established, see inner exception.",
-                new AuthenticationException("The remote certificate is invalid because of errors in the certificate chain: PartialChain"));
-        }
-    }
-
     [Fact(Timeout = 20000)]
     public async Task A_batch_started_at_once_meets_a_refused_certificate_once_and_sends_nothing_more()
     {
-        var handler = new RefusingHandler();
-        var http = TestRequests.Api(handler);
-        var requester = new JobRequester(http, new RetryPolicy(5, () => 0), new RequestPacer(1000, SystemClock.Instance),
-            new ConcurrencyLimiter(SystemClock.Instance), new EndlessHeadStart(), TimeSpan.FromSeconds(30));
+        // Fails every request as .NET does when the platform refuses the server's certificate. A handshake takes a while:
+        // requests started at once would all be on their way before the first fails.
+        var handler = ScriptedHandler.Always(async (_, cancellation) =>
+        {
+            await Task.Delay(100, cancellation);
+            throw new HttpRequestException(HttpRequestError.SecureConnectionError, "The SSL connection could not be established, see inner exception.",
+                new AuthenticationException("The remote certificate is invalid because of errors in the certificate chain: PartialChain"));
+        });
+        var requester = TestRequests.Requester(handler, new EndlessHeadStart(), new RequestPacer(1000, SystemClock.Instance),
+            new ConcurrencyLimiter(SystemClock.Instance));
         var results = await Task.WhenAll(Enumerable.Range(0, 10)
             .Select(i => JobOperations.CancelAsync(requester, $"j{i}", null, CancellationToken.None)));
         Assert.Equal(1, handler.Requests);

@@ -122,9 +122,7 @@ public class ConcurrencyLimiterTests
         var api = new HeldApi(concurrencyLimit: 8);
         var clock = new FakeClock();
         var limiter = new ConcurrencyLimiter(clock);
-        var requester = new JobRequester(
-            TestRequests.Api(api),
-            new RetryPolicy(5, () => 0), new RequestPacer(100, clock), limiter, clock, TimeSpan.FromSeconds(30));
+        var requester = TestRequests.Requester(ScriptedHandler.Always(api.Answer), clock, new RequestPacer(100, clock), limiter);
 
         // Answers that come at once: nothing waits for a slot, so nothing grows.
         api.AnswerAtOnce = true;
@@ -167,7 +165,7 @@ public class ConcurrencyLimiterTests
     }
 
     /// <summary>An API that holds each request until told to answer, and answers 429 to one past its concurrency limit.</summary>
-    private sealed class HeldApi(int concurrencyLimit) : HttpMessageHandler
+    private sealed class HeldApi(int concurrencyLimit)
     {
         private readonly object _gate = new();
         private readonly Queue<TaskCompletionSource<bool>> _held = new();
@@ -177,7 +175,7 @@ public class ConcurrencyLimiterTests
         public int Answered429 { get; private set; }
         public int Held { get { lock (_gate) return _held.Count; } }
 
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        public async Task<HttpResponseMessage> Answer(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             TaskCompletionSource<bool> hold;
             lock (_gate)

@@ -76,4 +76,16 @@ public class JobPathTests
         Assert.Contains("unpaired UTF-16 surrogate", JobPath.Problem("a\uDC00"));
         Assert.Contains("unpaired UTF-16 surrogate", JobPath.Problem("\uDE00\uD83D"));
     }
+
+    [Fact]
+    public void A_request_whose_path_the_platform_would_change_is_not_sent()
+    {
+        var root = new Uri("https://api.example.test/");
+        // .NET collapses an escaped dot segment, as the legacy Uri of .NET Framework does with %2F.
+        var built = "/v1/try-on/job/%2E%2E/cancel";
+        var changed = JobPath.ChangedBy(new Uri(root, built.TrimStart('/')), built);
+        Assert.NotNull(changed);
+        Assert.Contains("nothing was sent", changed);
+        Assert.Null(JobPath.ChangedBy(new Uri(root, "v1/try-on/job/a%2Fb/cancel"), "/v1/try-on/job/a%2Fb/cancel"));
+    }
 }

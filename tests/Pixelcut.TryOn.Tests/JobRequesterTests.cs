@@ -19,8 +19,7 @@ public class JobRequesterTests
     {
         var clock = new FakeClock();
         var pacer = new RequestPacer(1000, clock);
-        var http = TestRequests.Api(handler, logExchange: true);
-        return (new JobRequester(http, new RetryPolicy(maxRetries, () => 0.5), pacer, new ConcurrencyLimiter(new FakeClock()), clock, TimeSpan.FromSeconds(30)), clock, pacer);
+        return (TestRequests.Requester(handler, clock, pacer, maxRetries: maxRetries, jitter: 0.5, logExchange: true), clock, pacer);
     }
 
     [Fact]

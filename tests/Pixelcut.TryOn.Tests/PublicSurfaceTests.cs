@@ -38,36 +38,81 @@ public class PublicSurfaceTests
         }, exported);
     }
 
-    // Each folder is a layer and may use only the layers below it; the root namespace (the public types) is below them all.
-    private static readonly string[] Layers = { "Commands", "Session", "Operations", "Dispatch", "Resilience", "Transport", "Settings", "Files", "Errors", "Diagnostics" };
-
+    /// <summary>
+    /// The README's table of which folder may use which is the map: each folder uses exactly the folders its row names,
+    /// no more and no fewer, each below it in the table; and namespaces follow folders.
+    /// </summary>
     [Fact]
-    public void Layers_depend_only_downwards_and_namespaces_follow_folders()
+    public void Folders_use_exactly_the_folders_the_readme_table_allows()
     {
+        var allowed = AllowedUses();
+        var layers = allowed.Keys.ToList();
+        foreach (var (folder, uses) in allowed)
+        {
+            foreach (var used in uses)
+                Assert.True(layers.IndexOf(used) > layers.IndexOf(folder), $"the README lets {folder} use {used}, which is not below it");
+        }
+
         var source = Path.Combine(RepositoryRoot(), "src", "Pixelcut.TryOn");
-        var violations = new List<string>();
+        var actual = layers.ToDictionary(layer => layer, _ => new SortedSet<string>(StringComparer.Ordinal));
+        var problems = new List<string>();
         foreach (var file in Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(source, file);
             if (relative.StartsWith("bin", StringComparison.Ordinal) || relative.StartsWith("obj", StringComparison.Ordinal)) continue;
-            var folder = Path.GetDirectoryName(relative) ?? "";
+            var folder = Path.GetDirectoryName(relative) is { Length: > 0 } name ? name : Root;
             var text = File.ReadAllText(file);
-            var expectedNamespace = folder.Length == 0 ? "Pixelcut.TryOn" : "Pixelcut.TryOn." + folder;
+            var expectedNamespace = folder == Root ? "Pixelcut.TryOn" : "Pixelcut.TryOn." + folder;
             if (!Regex.IsMatch(text, $@"^namespace {Regex.Escape(expectedNamespace)}\s*$", RegexOptions.Multiline))
-                violations.Add($"{relative}: namespace is not {expectedNamespace}");
-
-            var rank = folder.Length == 0 ? Layers.Length : Array.IndexOf(Layers, folder);
-            Assert.True(rank >= 0, $"{relative} is in a folder that is not a layer");
-            // Fully or partly qualified: "using Pixelcut.TryOn.Transport;", "Pixelcut.TryOn.Commands.X", "Commands.X".
-            foreach (Match used in Regex.Matches(text, @"(?<![\w.])(?:Pixelcut\.TryOn\.)?(\w+)\.[A-Z]\w*|\bPixelcut\.TryOn\.(\w+)\s*;"))
+                problems.Add($"{relative}: namespace is not {expectedNamespace}");
+            if (!actual.ContainsKey(folder))
             {
-                var layer = used.Groups[1].Success ? used.Groups[1].Value : used.Groups[2].Value;
-                var usedRank = Array.IndexOf(Layers, layer);
-                if (usedRank >= 0 && usedRank <= rank && layer != folder)
-                    violations.Add($"{relative} ({folder}) uses {layer}");
+                problems.Add($"{relative} is in a folder the README's table does not list");
+                continue;
             }
+            foreach (var used in UsedFolders(text, layers).Where(used => used != folder)) actual[folder].Add(used);
         }
-        Assert.Empty(violations);
+        foreach (var layer in layers)
+        {
+            var expected = new SortedSet<string>(allowed[layer], StringComparer.Ordinal);
+            if (!expected.SetEquals(actual[layer]))
+                problems.Add($"{layer} uses [{string.Join(", ", actual[layer])}]; the README says [{string.Join(", ", expected)}]");
+        }
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void Uses_are_found_in_usings_and_in_qualified_names()
+    {
+        var layers = new List<string> { "Commands", "Transport", "Errors", "Files" };
+        var text = "using Pixelcut.TryOn.Transport;\nvar x = Pixelcut.TryOn.Errors.SafeText.Printable(y) + Files.ResultFileName.For(z);";
+        Assert.Equal(new[] { "Errors", "Files", "Transport" }, UsedFolders(text, layers).OrderBy(name => name, StringComparer.Ordinal));
+    }
+
+    private const string Root = "(root)";
+
+    /// <summary>The folders a source file names: "using Pixelcut.TryOn.X;", "Pixelcut.TryOn.X.Type", or "X.Type".</summary>
+    private static IEnumerable<string> UsedFolders(string text, IReadOnlyList<string> layers) =>
+        Regex.Matches(text, @"\bPixelcut\.TryOn\.(\w+)|(?<![\w.])(\w+)\.[A-Z]\w*")
+            .Select(used => used.Groups[1].Success ? used.Groups[1].Value : used.Groups[2].Value)
+            .Where(layers.Contains)
+            .Distinct();
+
+    /// <summary>The README's "Which folder may use which" table, in its order: folder, then the folders it may use.</summary>
+    private static Dictionary<string, string[]> AllowedUses()
+    {
+        var readme = File.ReadAllLines(Path.Combine(RepositoryRoot(), "README.md"));
+        var start = Array.FindIndex(readme, line => line.StartsWith("### Which folder may use which", StringComparison.Ordinal));
+        Assert.True(start >= 0, "the README has no \"Which folder may use which\" table");
+        var table = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var line in readme.Skip(start + 1).SkipWhile(line => !line.StartsWith('|')).TakeWhile(line => line.StartsWith('|')).Skip(2))
+        {
+            var cells = line.Trim('|').Split('|').Select(cell => cell.Trim()).ToArray();
+            var folder = cells[0] == "root" ? Root : cells[0].Trim('`');
+            table[folder] = Regex.Matches(cells[1], "`(\\w+)`").Select(match => match.Groups[1].Value).ToArray();
+        }
+        Assert.True(table.ContainsKey(Root), "the README's table has no row for the root namespace");
+        return table;
     }
 
     private static string RepositoryRoot()

@@ -158,9 +158,8 @@ public class ResultSaverTests
         new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new ByteArrayContent([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]) };
 
     private static (ResultSaver Saver, JobRequester Requester) Create(ScriptedHandler api, ScriptedHandler resultHost) =>
-        (new ResultSaver(new ResultDownload(new HttpExchange(new HttpMessageInvoker(resultHost), "test", false)), replace: false),
-         new JobRequester(TestRequests.Api(api), new RetryPolicy(5, () => 0), new RequestPacer(1000, new FakeClock()),
-             new ConcurrencyLimiter(new FakeClock()), new FakeClock(), TimeSpan.FromSeconds(30)));
+        (new ResultSaver(new ResultDownload(TestRequests.Exchange(resultHost)), new DownloadGate(new CircuitBreaker(new FakeClock())), replace: false),
+         TestRequests.Requester(api));
 
     [Fact(Timeout = 20000)]
     public async Task A_refused_link_is_read_again_once_and_the_fresh_link_saves_the_picture()

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Security;
 using System.Threading;
+using Pixelcut.TryOn.Composition;
 using Pixelcut.TryOn.Operations;
 using Pixelcut.TryOn.Resilience;
 using Pixelcut.TryOn.Session;
@@ -28,11 +29,11 @@ namespace Pixelcut.TryOn.Commands
 
         protected override void ProcessRecord()
         {
-            if (ApiKey == null) ConnectionSettings.ThrowFatal(this, new Failure(ErrorKind.ApiKeyMissing, null));
-            var key = ConnectionSettings.CheckedKey(this, Settings.ApiKey.Trimmed(ApiKey!), "Connect-Pixelcut -ApiKey");
-            var baseUri = BaseUri == null ? null : ConnectionSettings.CheckedBaseUri(this, BaseUri);
+            if (ApiKey == null) this.Fail(new Failure(ErrorKind.ApiKeyMissing, null));
+            var key = this.Settle(ConnectionSettings.CheckedKey(Settings.ApiKey.Trimmed(ApiKey!), "Connect-Pixelcut -ApiKey"));
+            var baseUri = BaseUri == null ? null : this.Settle(ConnectionSettings.CheckedBaseUri(BaseUri));
             var proxy = GivenProxy(null);
-            if (Validate) CheckKey(key, ConnectionSettings.ResolveBaseUri(this, baseUri), proxy ?? ProxySetting.System);
+            if (Validate) CheckKey(key, this.Settle(ConnectionSettings.ResolveBaseUri(baseUri)), proxy ?? ProxySetting.System);
             PixelcutSession.Current.Connect(key, baseUri, proxy);
             var uses = "this API key" + (baseUri == null ? "" : $", {baseUri}") + (proxy == null ? "" : $", proxy {ConnectionSettings.Describe(proxy)}");
             Output.Verbose($"Pixelcut commands in this runspace now use {uses}.");
@@ -44,8 +45,8 @@ namespace Pixelcut.TryOn.Commands
 
         private void CheckKey(ApiKey key, Uri baseUri, ProxySetting proxy)
         {
-            var requester = ConnectionSettings.CreateRequester(this, Output, key, baseUri, proxy, UserAgentText(),
-                RetryPolicy.DefaultMaxRetryCount, ConnectionSettings.DefaultTimeoutSec);
+            var requester = CreateRequester(key, "Connect-Pixelcut -ApiKey", baseUri, proxy, RetryPolicy.DefaultMaxRetryCount,
+                ConnectionSettings.DefaultTimeoutSec, throttleLimit: null);
             JobResult<TryOnJob> result;
             try
             {
@@ -57,7 +58,7 @@ namespace Pixelcut.TryOn.Commands
             }
             Output.Trace(result.Trace);
             var accepted = result.Value != null || result.Failure?.Kind == ErrorKind.JobNotFound;
-            if (!accepted) ConnectionSettings.ThrowFatal(this, result.Failure!);
+            if (!accepted) this.Fail(result.Failure!);
         }
     }
 }

@@ -1,9 +1,10 @@
 using System.Management.Automation;
+using Pixelcut.TryOn.Composition;
 using Pixelcut.TryOn.Errors;
 
 namespace Pixelcut.TryOn.Commands
 {
-    /// <summary>Builds every error record the module writes, from the one error table.</summary>
+    /// <summary>Builds every error record the module writes, from the one error table, and raises the terminating ones.</summary>
     internal static class ErrorRecords
     {
         public static ErrorRecord For(Failure failure)
@@ -14,6 +15,16 @@ namespace Pixelcut.TryOn.Commands
             {
                 ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = rule.RecommendedAction },
             };
+        }
+
+        /// <summary>Ends the command with the failure's error record: the one way every command raises a terminating error.</summary>
+        public static void Fail(this Cmdlet cmdlet, Failure failure) => cmdlet.ThrowTerminatingError(For(failure));
+
+        /// <summary>The resolved value, or the end of the command with the failure that refused it.</summary>
+        public static T Settle<T>(this Cmdlet cmdlet, Resolved<T> resolved)
+        {
+            if (resolved.Failure != null) cmdlet.Fail(resolved.Failure);
+            return resolved.Value;
         }
     }
 }

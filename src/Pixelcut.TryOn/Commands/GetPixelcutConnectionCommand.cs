@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using Pixelcut.TryOn.Composition;
 using Pixelcut.TryOn.Session;
 
 namespace Pixelcut.TryOn.Commands
@@ -19,8 +20,8 @@ namespace Pixelcut.TryOn.Commands
                 : NoKey;
             var proxy = session.Proxy;
             var proxyUser = proxy == null ? null : proxy.UseDefaultCredentials ? "(default credentials)" : proxy.Credential?.UserName;
-            WriteObject(new PixelcutConnection(keySource, ConnectionSettings.ResolveBaseUri(this, session.BaseUri),
-                ConnectionSettings.ResolveRequestsPerSecond(this), proxy?.Address, proxyUser));
+            WriteObject(new PixelcutConnection(keySource, this.Settle(ConnectionSettings.ResolveBaseUri(session.BaseUri)),
+                this.Settle(ConnectionSettings.ResolveRequestsPerSecond()), proxy?.Address, proxyUser));
         }
     }
 }

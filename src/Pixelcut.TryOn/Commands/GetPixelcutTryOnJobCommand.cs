@@ -1,9 +1,5 @@
-using System;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using Pixelcut.TryOn.Operations;
-using Pixelcut.TryOn.Resilience;
 
 namespace Pixelcut.TryOn.Commands
 {
@@ -12,13 +8,12 @@ namespace Pixelcut.TryOn.Commands
     [OutputType(typeof(TryOnJob))]
     public sealed class GetPixelcutTryOnJobCommand : PixelcutJobCommand<TryOnJob>
     {
-        protected override string Action => "Read Try On job status";
+        public GetPixelcutTryOnJobCommand() : base("Read Try On job status") { }
 
-        internal override Task<JobResult<TryOnJob>> RunAsync(JobRequester requester, string jobId, TryOnJob? pipedJob, Action sending,
-            CancellationToken cancellation) =>
-            JobOperations.GetAsync(requester, jobId, sending, continuesJob: false, cancellation);
+        internal override JobWork<TryOnJob> WorkFor(string jobId) =>
+            (requester, sending, cancellation) => JobOperations.GetAsync(requester, jobId, sending, continuesJob: false, cancellation);
 
-        protected override void WriteSuccess(TryOnJob result)
+        private protected override void WriteSuccess(TryOnJob result)
         {
             Session.RecentJobs.Remember(result);
             WriteObject(result);

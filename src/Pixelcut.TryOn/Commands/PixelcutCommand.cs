@@ -1,15 +1,18 @@
 using System;
 using System.Collections;
+using System.Globalization;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
-using Pixelcut.TryOn.Transport;
+using Pixelcut.TryOn.Composition;
+using Pixelcut.TryOn.Resilience;
 using Pixelcut.TryOn.Settings;
+using Pixelcut.TryOn.Transport;
 
 namespace Pixelcut.TryOn.Commands
 {
     /// <summary>
-    /// What every command that reaches the API shares: where it sends (-BaseUri), how (-Proxy and its
-    /// credentials), and how it speaks on the Verbose, Debug and warning streams.
+    /// What every command that reaches the API shares: where it sends (-BaseUri), how (-Proxy and its credentials), the
+    /// one way a setting it refuses ends it, its requester, and how it speaks on the Verbose, Debug and warning streams.
     /// </summary>
     public abstract class PixelcutCommand : PSCmdlet
     {
@@ -35,24 +38,22 @@ namespace Pixelcut.TryOn.Commands
 
         private protected CommandOutput Output => _output ??= new CommandOutput(this);
 
-        /// <summary>
-        /// The proxy given to this command, or null when it was given none. Credentials given alone apply to the
-        /// proxy already in use: the session's, else the system proxy.
-        /// </summary>
-        private protected ProxySetting? GivenProxy(ProxySetting? sessionProxy)
+        /// <summary>The proxy given to this command, or null when it was given none.</summary>
+        private protected ProxySetting? GivenProxy(ProxySetting? sessionProxy) =>
+            this.Settle(ConnectionSettings.GivenProxy(Proxy, ProxyCredential?.GetNetworkCredential(), ProxyUseDefaultCredentials, sessionProxy));
+
+        /// <summary>The requester for this command's API requests, from the one request stack; its settings go to -Debug.</summary>
+        private protected JobRequester CreateRequester(ApiKey key, string keySource, Uri baseUri, ProxySetting proxy, int maxRetryCount,
+            int timeoutSec, int? throttleLimit)
         {
-            if (ProxyCredential != null && ProxyUseDefaultCredentials)
-                ConnectionSettings.ThrowFatal(this, new Failure(ErrorKind.InvalidSetting, null,
-                    detail: "-ProxyCredential and -ProxyUseDefaultCredentials were both given; give one"));
-            if (Proxy != null && !(Proxy.IsAbsoluteUri && (Proxy.Scheme == Uri.UriSchemeHttp || Proxy.Scheme == Uri.UriSchemeHttps)))
-                ConnectionSettings.ThrowFatal(this, new Failure(ErrorKind.InvalidSetting, null,
-                    detail: "-Proxy is not an absolute http:// or https:// address"));
-            // A password in the address would be shown wherever the address is; credentials have their own parameter.
-            if (Proxy != null && Proxy.UserInfo.Length > 0)
-                ConnectionSettings.ThrowFatal(this, new Failure(ErrorKind.InvalidSetting, null,
-                    detail: "-Proxy carries a user name or password; give them with -ProxyCredential instead"));
-            if (Proxy == null && ProxyCredential == null && !ProxyUseDefaultCredentials) return null;
-            return new ProxySetting(Proxy ?? sessionProxy?.Address, ProxyCredential?.GetNetworkCredential(), ProxyUseDefaultCredentials);
+            var rate = this.Settle(ConnectionSettings.ResolveRequestsPerSecond());
+            var userAgent = UserAgentText();
+            Output.Debug($"API key from {keySource}; base URI {baseUri}; proxy {ConnectionSettings.Describe(proxy)}; " +
+                $"{rate.ToString(CultureInfo.InvariantCulture)} requests/s; " +
+                (throttleLimit.HasValue ? $"at most {throttleLimit} in flight" : "requests in flight adapt to the API") +
+                $"; {maxRetryCount} retries; {timeoutSec} s per attempt; User-Agent {userAgent}.");
+            return RequestStack.ForApi(new ApiSettings(baseUri, key, proxy, userAgent, rate, maxRetryCount, TimeSpan.FromSeconds(timeoutSec),
+                throttleLimit, Output.ShowsDebug));
         }
 
         /// <summary>The User-Agent of this command's requests: module, PowerShell and OS versions, for the API's support.</summary>

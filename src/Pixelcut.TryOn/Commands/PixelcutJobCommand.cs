@@ -1,9 +1,9 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using Pixelcut.TryOn.Composition;
 using Pixelcut.TryOn.Errors;
 using Pixelcut.TryOn.Dispatch;
 using Pixelcut.TryOn.Resilience;
@@ -12,6 +12,10 @@ using Pixelcut.TryOn.Diagnostics;
 
 namespace Pixelcut.TryOn.Commands
 {
+    /// <summary>One job's work, made on the pipeline thread (so it may keep what was bound with the id) and run on the requester.</summary>
+    /// <param name="sending">Called as each request to the API goes out.</param>
+    internal delegate Task<JobResult<TResult>> JobWork<TResult>(JobRequester requester, Action sending, CancellationToken cancellation) where TResult : class;
+
     /// <summary>
     /// A command that sends one piece of work per job: bounded concurrent requests with results in input order,
     /// progress, and an account of what an early stop leaves unreported. A command only names its work and how it
@@ -30,11 +34,19 @@ namespace Pixelcut.TryOn.Commands
         private long _total;
         private bool _totalKnown = true;
         private ProgressBar _progress = null!;
-        private bool _finished;
-        private bool _accountedFor;
+        private readonly EarlyStopAccount? _account;
 
+        /// <param name="action">What the command does to a job, as ShouldProcess and progress name it.</param>
+        /// <param name="effectOnJob">
+        /// What a success did to the job on the server ("cancelled"), or null for a command that changes nothing.
+        /// A command that changes jobs accounts for the ones it leaves unreported when it stops early.
+        /// </param>
         // Only this module's cmdlets derive from it.
-        private protected PixelcutJobCommand() { }
+        private protected PixelcutJobCommand(string action, string? effectOnJob = null)
+        {
+            Action = action;
+            _account = effectOnJob == null ? null : new EarlyStopAccount(effectOnJob);
+        }
 
         /// <summary>A hard cap on requests in flight; without it the number adapts to the API (1 to 64, from 5).</summary>
         [Parameter]
@@ -46,30 +58,24 @@ namespace Pixelcut.TryOn.Commands
         public int TimeoutSec { get; set; } = ConnectionSettings.DefaultTimeoutSec;
 
         /// <summary>What the command does to a job, as ShouldProcess and progress name it.</summary>
-        protected abstract string Action { get; }
+        private protected string Action { get; }
 
-        /// <summary>Does the command's work for one job; <paramref name="sending"/> is called as each request to the API goes out.</summary>
-        /// <param name="pipedJob">The job record this id came from, when one was piped in and the command takes such records.</param>
-        internal abstract Task<JobResult<TResult>> RunAsync(JobRequester requester, string jobId, TryOnJob? pipedJob, Action sending,
-            CancellationToken cancellation);
-
-        /// <summary>
-        /// What a success did to the job on the server ("cancelled"), or null for a command that changes nothing.
-        /// A command that changes jobs accounts for the ones it leaves unreported when it stops early.
-        /// </summary>
-        protected virtual string? EffectOnJob => null;
+        /// <summary>The command's work for one job that was admitted.</summary>
+        internal abstract JobWork<TResult> WorkFor(string jobId);
 
         /// <summary>Writes one success.</summary>
-        protected abstract void WriteSuccess(TResult result);
+        private protected abstract void WriteSuccess(TResult result);
 
-        /// <summary>The job record piped in with this id, for a command that uses what it already says; null by default.</summary>
-        private protected virtual TryOnJob? PipedJob(string jobId) => null;
-
-        /// <summary>A command's own reason not to do its work for a job, checked before ShouldProcess; null to go on.</summary>
-        private protected virtual Failure? Refuse(string jobId) => null;
-
-        /// <summary>Asks ShouldProcess about one job; a command that acts on something other than the job names that.</summary>
-        private protected virtual bool ShouldProcessJob(string jobId) => ShouldProcess(jobId, Action);
+        /// <summary>
+        /// Whether to do the work for a job: by default what ShouldProcess says of the job. A command with reasons of its own
+        /// to refuse a job sets <paramref name="refusal"/>; one that acts on something other than the job asks about that.
+        /// </summary>
+        /// <returns>True to send; false to skip the job, reporting <paramref name="refusal"/> when there is one.</returns>
+        private protected virtual bool Admit(string jobId, out Failure? refusal)
+        {
+            refusal = null;
+            return ShouldProcess(jobId, Action);
+        }
 
         /// <summary>More to say in the progress line, such as bytes written; null for nothing.</summary>
         private protected virtual string? ProgressDetail => null;
@@ -86,28 +92,24 @@ namespace Pixelcut.TryOn.Commands
 
         protected override void EndProcessing() => StopOnCancellation(Finish);
 
-        // Leaving early (Ctrl+C, a terminating error, -ErrorAction Stop, a failure further down the pipeline) must not
-        // leave unsaid what the server may have done.
-        private protected override void OnDisposing()
+        // Leaving early must not leave unsaid what the server may have done.
+        private protected override void OnStopping(Action<string> warn)
         {
-            if (!_finished) AccountForUnreported(viaHost: true);
+            if (_account != null && _dispatcher != null && _account.Warning(_dispatcher.Untaken()) is string warning) warn(warning);
         }
-
-        private protected override void OnEndingEarly() => AccountForUnreported(viaHost: false);
 
         private void ProcessJobIds()
         {
             if (_totalKnown) _total += JobId.Length;
             foreach (var jobId in JobId)
             {
-                var refusal = RefusalOf(jobId) ?? Refuse(jobId);
-                if (refusal != null)
+                var refusal = RefusalOf(jobId);
+                if (refusal == null && Admit(jobId, out refusal))
                 {
-                    WriteInOrder(refusal);
+                    Dispatch(jobId);
                     continue;
                 }
-                if (!ShouldProcessJob(jobId)) continue;
-                Dispatch(jobId);
+                if (refusal != null) WriteInOrder(refusal);
             }
         }
 
@@ -118,7 +120,6 @@ namespace Pixelcut.TryOn.Commands
                 while (_dispatcher.Pending > 0) WriteResult(_dispatcher.TakeOldest(UpdateProgress));
             }
             _progress.Complete();
-            _finished = true;
             if (_requester == null) return;
             var statistics = _requester.Statistics;
             var elapsed = _watch.Elapsed;
@@ -139,8 +140,8 @@ namespace Pixelcut.TryOn.Commands
         {
             var dispatcher = _dispatcher ??= Start();
             var requester = _requester!;
-            var pipedJob = PipedJob(jobId);
-            Enqueue(dispatcher, jobId, (sending, cancellation) => RunAsync(requester, jobId, pipedJob, sending, cancellation));
+            var work = WorkFor(jobId);
+            Enqueue(dispatcher, jobId, (sending, cancellation) => work(requester, sending, cancellation));
         }
 
         /// <summary>A failure found before sending, kept in input order behind the requests still running.</summary>
@@ -179,37 +180,6 @@ namespace Pixelcut.TryOn.Commands
             else if (result.Failure != null) WriteFailure(result.Failure);
             UpdateProgress();
         }
-
-        /// <summary>
-        /// One warning naming the jobs the server may have acted on but the command will not report: answered
-        /// with success but not yet written, and sent with no final answer. Once the pipeline is stopping
-        /// (Ctrl+C, a failure elsewhere in the pipeline, an error the user chose to halt on) only the host can show it.
-        /// </summary>
-        private void AccountForUnreported(bool viaHost)
-        {
-            if (_accountedFor || EffectOnJob == null || _dispatcher == null) return;
-            _accountedFor = true;
-            var done = new List<string>();
-            var maybe = new List<string>();
-            foreach (var item in _dispatcher.Untaken())
-            {
-                if (item.Result?.Value != null) done.Add(item.Name);
-                else if (item.Result == null ? item.Sent : MayHaveActed(item.Result)) maybe.Add(item.Name);
-            }
-            if (done.Count == 0 && maybe.Count == 0) return;
-            var parts = new List<string>();
-            if (done.Count > 0) parts.Add($"{EffectOnJob}, not reported: {string.Join(", ", done)}");
-            if (maybe.Count > 0) parts.Add($"sent without a final answer, may have been {EffectOnJob}: {string.Join(", ", maybe)}");
-            var warning = $"Stopped before every job was reported. {Capitalized(string.Join("; ", parts))}. Get-PixelcutTryOnJob shows their status.";
-            if (viaHost) Host?.UI?.WriteWarningLine(warning);
-            else Output.Warning(warning);
-        }
-
-        /// <summary>A failure that is not a definite answer about the job, after a request that may have reached the server.</summary>
-        private static bool MayHaveActed(JobResult<TResult> result) =>
-            result.MayHaveReachedServer && result.Failure?.Kind != ErrorKind.JobFinished && result.Failure?.Kind != ErrorKind.JobNotFound;
-
-        private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text.Substring(1);
 
         private void UpdateProgress() => _progress.Update(() =>
         {

@@ -2,20 +2,26 @@ using System;
 using System.Management.Automation;
 using System.Security;
 using System.Threading;
+using Pixelcut.TryOn.Composition;
 using Pixelcut.TryOn.Errors;
 using Pixelcut.TryOn.Resilience;
 using Pixelcut.TryOn.Session;
-using Pixelcut.TryOn.Transport;
 using Pixelcut.TryOn.Settings;
+using Pixelcut.TryOn.Transport;
 
 namespace Pixelcut.TryOn.Commands
 {
     /// <summary>
     /// What every command that takes job ids shares, however it works through them: binding, the key and base URI
-    /// rules, which ids are refused before sending, the requester every request goes through, error records, and Ctrl+C.
+    /// rules, which ids are refused before sending, the requester every request goes through, error records, and how
+    /// the command stops (Ctrl+C, an error that ends it, or leaving early).
     /// </summary>
     public abstract class PixelcutJobInputCommand : PixelcutCommand, IDisposable
     {
+        private Uri _baseUri = ConnectionSettings.DefaultBaseUri;
+        private ProxySetting _proxy = ProxySetting.System;
+        private bool _stopped;
+
         // Only this module's cmdlets derive from it.
         private protected PixelcutJobInputCommand() { }
 
@@ -42,29 +48,23 @@ namespace Pixelcut.TryOn.Commands
         /// <summary>This runspace's Connect-Pixelcut settings and looked-up jobs, read once per invocation.</summary>
         private protected PixelcutSession Session { get; private set; } = null!;
 
-        private Uri _baseUri = ConnectionSettings.DefaultBaseUri;
-        private ProxySetting _proxy = ProxySetting.System;
-
         protected override void BeginProcessing()
         {
             Session = PixelcutSession.Current;
-            _baseUri = ConnectionSettings.ResolveBaseUri(this, BaseUri ?? Session.BaseUri);
+            _baseUri = this.Settle(ConnectionSettings.ResolveBaseUri(BaseUri ?? Session.BaseUri));
             _proxy = GivenProxy(Session.Proxy) ?? Session.Proxy ?? ProxySetting.System;
         }
 
         protected override void StopProcessing() => StopRequested.Cancel();
 
-        public void Dispose()
-        {
-            StopRequested.Cancel();
-            OnDisposing();
-        }
+        public void Dispose() => Stop(warning => Host?.UI?.WriteWarningLine(warning));
 
-        /// <summary>Called when the command is disposed, finished or not, after every request was told to stop.</summary>
-        private protected virtual void OnDisposing() { }
-
-        /// <summary>Called before an error ends the command, while the warning stream is still open.</summary>
-        private protected virtual void OnEndingEarly() { }
+        /// <summary>
+        /// The one stopping hook, called once, after every request was told to stop: before an error ends the command
+        /// (its warning stream still open), or when the command is disposed, finished or not (then only the host can
+        /// show a warning). <paramref name="warn"/> writes a warning where it can still be seen.
+        /// </summary>
+        private protected virtual void OnStopping(Action<string> warn) { }
 
         /// <summary>Why an id from the input is not sent (a refused input, an id that is no path segment); null to send it.</summary>
         private protected static Failure? RefusalOf(string jobId) =>
@@ -74,9 +74,8 @@ namespace Pixelcut.TryOn.Commands
         /// <param name="throttleLimit">A hard cap on requests in flight; null to let them adapt to the API.</param>
         private protected JobRequester CreateRequester(int timeoutSec, int? throttleLimit)
         {
-            var (key, keySource) = ConnectionSettings.ResolveApiKey(this, ApiKey, Session);
-            Output.Debug($"API key from {keySource}; " + (throttleLimit.HasValue ? $"at most {throttleLimit} in flight." : "requests in flight adapt to the API."));
-            return ConnectionSettings.CreateRequester(this, Output, key, _baseUri, _proxy, UserAgentText(), MaxRetryCount, timeoutSec, throttleLimit);
+            var (key, keySource) = this.Settle(ConnectionSettings.ResolveApiKey(ApiKey, Session.ApiKey));
+            return CreateRequester(key, keySource, _baseUri, _proxy, MaxRetryCount, timeoutSec, throttleLimit);
         }
 
         /// <summary>The proxy this command's requests travel through: -Proxy, else the session's, else the system's.</summary>
@@ -98,21 +97,20 @@ namespace Pixelcut.TryOn.Commands
         /// <summary>Writes a failure as its error record; one that dooms every later job ends the command.</summary>
         private protected void WriteFailure(Failure failure)
         {
-            var record = ErrorRecords.For(failure);
-            if (ErrorTable.For(failure.Kind).Terminating)
-            {
-                StopRequested.Cancel();
-                OnEndingEarly();
-                ThrowTerminatingError(record);
-            }
             // Under -ErrorAction Stop this error ends the command, and once WriteError returns the pipeline is
             // stopping and the warning stream is closed: nothing more is sent, and whatever must still be said goes first.
-            if (ErrorActionIsStop())
-            {
-                StopRequested.Cancel();
-                OnEndingEarly();
-            }
-            WriteError(record);
+            var terminating = ErrorTable.For(failure.Kind).Terminating;
+            if (terminating || ErrorActionIsStop()) Stop(Output.Warning);
+            if (terminating) this.Fail(failure);
+            else WriteError(ErrorRecords.For(failure));
+        }
+
+        private void Stop(Action<string> warn)
+        {
+            StopRequested.Cancel();
+            if (_stopped) return;
+            _stopped = true;
+            OnStopping(warn);
         }
 
         private bool ErrorActionIsStop()

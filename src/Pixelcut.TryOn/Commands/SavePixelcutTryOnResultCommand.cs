@@ -2,12 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using Pixelcut.TryOn.Errors;
 using Pixelcut.TryOn.Operations;
-using Pixelcut.TryOn.Resilience;
-using Pixelcut.TryOn.Transport;
+using Pixelcut.TryOn.Composition;
 using Pixelcut.TryOn.Files;
 
 namespace Pixelcut.TryOn.Commands
@@ -26,6 +23,8 @@ namespace Pixelcut.TryOn.Commands
         private readonly Dictionary<string, string> _claimedPaths = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         private ResultSaver? _saver;
         private int _saved;
+
+        public SavePixelcutTryOnResultCommand() : base("Save Try On result") { }
 
         /// <summary>
         /// A piped job record. PowerShell binds it here as it is and to -JobId through its JobId, and binds a piped string
@@ -47,8 +46,6 @@ namespace Pixelcut.TryOn.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override string Action => "Save Try On result";
-
         private protected override string? ProgressDetail => $"{_saved} file(s) saved, {(_saver?.BytesReceived ?? 0) / 1048576.0:0.0} MB received";
 
         protected override void BeginProcessing()
@@ -57,10 +54,14 @@ namespace Pixelcut.TryOn.Commands
             _folder = ResolveFolder();
         }
 
-        private protected override TryOnJob? PipedJob(string jobId) =>
-            InputObject != null && string.Equals(InputObject.JobId, jobId, StringComparison.Ordinal) ? InputObject : null;
+        /// <summary>A job is saved once, to a file no other job of this command claims and nobody else's file is in the way of.</summary>
+        private protected override bool Admit(string jobId, out Failure? refusal)
+        {
+            refusal = Refuse(jobId);
+            return refusal == null && ShouldSave(jobId);
+        }
 
-        private protected override Failure? Refuse(string jobId)
+        private Failure? Refuse(string jobId)
         {
             var (path, problem) = ResultFileName.In(_folder, jobId);
             if (path == null) return new Failure(ErrorKind.UnsafeFileName, jobId, detail: problem);
@@ -68,11 +69,11 @@ namespace Pixelcut.TryOn.Commands
             if (_claimedPaths.TryGetValue(path, out var claimedBy))
                 return new Failure(ErrorKind.FileExists, jobId,
                     detail: $"job '{SafeText.Printable(claimedBy)}' in this command saves to '{path}', which is the same file where names ignore case");
-            if (Directory.Exists(path) || (File.Exists(path) && !Force)) return ResultSaver.FileExists(jobId, path);
+            if (Directory.Exists(path) || (File.Exists(path) && !Force)) return TemporaryFiles.FileExists(jobId, path);
             return null;
         }
 
-        private protected override bool ShouldProcessJob(string jobId)
+        private bool ShouldSave(string jobId)
         {
             var path = ResultFileName.In(_folder, jobId).Path!;
             if (_claimedIds.Contains(jobId))
@@ -87,28 +88,33 @@ namespace Pixelcut.TryOn.Commands
             return true;
         }
 
-        internal override Task<JobResult<FileInfo>> RunAsync(JobRequester requester, string jobId, TryOnJob? pipedJob, Action sending,
-            CancellationToken cancellation) =>
-            _saver!.SaveAsync(requester, jobId, ResultFileName.In(_folder, jobId).Path!, pipedJob, sending, cancellation);
+        internal override JobWork<FileInfo> WorkFor(string jobId)
+        {
+            var saver = _saver!;
+            var path = ResultFileName.In(_folder, jobId).Path!;
+            // A record that says its job completed a moment ago spares a status read.
+            var pipedJob = InputObject != null && string.Equals(InputObject.JobId, jobId, StringComparison.Ordinal) ? InputObject : null;
+            return (requester, sending, cancellation) => saver.SaveAsync(requester, jobId, path, pipedJob, sending, cancellation);
+        }
 
-        protected override void WriteSuccess(FileInfo result)
+        private protected override void WriteSuccess(FileInfo result)
         {
             _saved++;
             if (PassThru) WriteObject(result);
         }
 
         // A stopped command returns only once its downloads have deleted their partial files.
-        private protected override void OnDisposing()
+        private protected override void OnStopping(Action<string> warn)
         {
+            base.OnStopping(warn);
             _saver?.WaitForCleanUp(CleanUpWait);
-            base.OnDisposing();
         }
 
         private string ResolveFolder()
         {
             if (Path == null) return SessionState.Path.CurrentFileSystemLocation.ProviderPath;
             var (folder, problem) = Resolved(Path);
-            if (folder == null) ConnectionSettings.ThrowFatal(this, new Failure(ErrorKind.InvalidSetting, null, detail: $"-Path '{Path}' {problem}"));
+            if (folder == null) this.Fail(new Failure(ErrorKind.InvalidSetting, null, detail: $"-Path '{Path}' {problem}"));
             return folder!;
         }
 
@@ -138,11 +144,10 @@ namespace Pixelcut.TryOn.Commands
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is NotSupportedException)
             {
-                ConnectionSettings.ThrowFatal(this, new Failure(ErrorKind.InvalidSetting, null,
+                this.Fail(new Failure(ErrorKind.InvalidSetting, null,
                     detail: $"the folder '{_folder}' for -Path could not be created: {e.Message.TrimEnd('.')}"));
             }
-            var download = new ResultDownload(ConnectionSettings.ExchangeFor(ResolvedProxy, UserAgentText(), Output));
-            return new ResultSaver(download, Force);
+            return RequestStack.ForSaving(ResolvedProxy, UserAgentText(), Output.ShowsDebug, Force);
         }
     }
 }

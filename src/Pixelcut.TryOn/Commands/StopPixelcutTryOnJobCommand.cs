@@ -1,9 +1,5 @@
-using System;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using Pixelcut.TryOn.Operations;
-using Pixelcut.TryOn.Resilience;
 
 namespace Pixelcut.TryOn.Commands
 {
@@ -12,19 +8,16 @@ namespace Pixelcut.TryOn.Commands
     [OutputType(typeof(CancelledJob))]
     public sealed class StopPixelcutTryOnJobCommand : PixelcutJobCommand<CancelledJob>
     {
+        public StopPixelcutTryOnJobCommand() : base("Cancel Try On job", effectOnJob: "cancelled") { }
+
         /// <summary>Writes a CancelledJob for each job cancelled; without it a success writes nothing.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override string Action => "Cancel Try On job";
+        internal override JobWork<CancelledJob> WorkFor(string jobId) =>
+            (requester, sending, cancellation) => JobOperations.CancelAsync(requester, jobId, sending, cancellation);
 
-        protected override string? EffectOnJob => "cancelled";
-
-        internal override Task<JobResult<CancelledJob>> RunAsync(JobRequester requester, string jobId, TryOnJob? pipedJob, Action sending,
-            CancellationToken cancellation) =>
-            JobOperations.CancelAsync(requester, jobId, sending, cancellation);
-
-        protected override void WriteSuccess(CancelledJob result)
+        private protected override void WriteSuccess(CancelledJob result)
         {
             if (PassThru) WriteObject(result);
         }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
+using Pixelcut.TryOn.Composition;
 using Pixelcut.TryOn.Operations;
 using Pixelcut.TryOn.Resilience;
 
@@ -76,7 +77,7 @@ namespace Pixelcut.TryOn.Commands
             _progress.Complete();
         });
 
-        private protected override void OnDisposing() => _watcher?.Dispose();
+        private protected override void OnStopping(Action<string> warn) => _watcher?.Dispose();
 
         /// <summary>With -Any, one finished job is the whole answer: nothing more is watched, written or reported.</summary>
         private bool AnyAnswered => Any && _jobWritten;

@@ -24,15 +24,16 @@ namespace Pixelcut.TryOn.Operations
 
         private readonly ResultDownload _download;
         private readonly bool _replace;
-        private readonly DownloadGate _downloads = new DownloadGate(SystemClock.Instance);
-        private readonly object _gate = new object();
-        private int _temporaryFiles;
+        private readonly IRequestGate _downloads;
+        private readonly TemporaryFiles _temporaryFiles = new TemporaryFiles();
         private long _bytesReceived;
 
+        /// <param name="downloads">What every download passes through: the command's cap on downloads at once and the result host's circuit.</param>
         /// <param name="replace">Whether an existing file is replaced (-Force) rather than left as it is.</param>
-        public ResultSaver(ResultDownload download, bool replace)
+        public ResultSaver(ResultDownload download, IRequestGate downloads, bool replace)
         {
             _download = download;
+            _downloads = downloads;
             _replace = replace;
         }
 
@@ -55,7 +56,7 @@ namespace Pixelcut.TryOn.Operations
             JobResult<FileInfo> Failed(Failure failure) => new JobResult<FileInfo>(jobId, null, failure, trace, attempts: requests);
 
             var job = IsUsable(known, DateTime.UtcNow) ? known : null;
-            using (var file = new TemporaryFile(this, path))
+            using (var file = _temporaryFiles.Beside(path))
             {
                 for (var refreshed = false; ; refreshed = true)
                 {
@@ -93,22 +94,7 @@ namespace Pixelcut.TryOn.Operations
         }
 
         /// <summary>Waits until every temporary file this saver made is gone, so a stopped command leaves none behind; false if time ran out.</summary>
-        public bool WaitForCleanUp(TimeSpan timeout)
-        {
-            var deadline = DateTime.UtcNow + timeout;
-            lock (_gate)
-            {
-                while (_temporaryFiles > 0)
-                {
-                    var left = deadline - DateTime.UtcNow;
-                    if (left <= TimeSpan.Zero || !Monitor.Wait(_gate, left)) return _temporaryFiles == 0;
-                }
-                return true;
-            }
-        }
-
-        /// <summary>A result not saved because its file is there already.</summary>
-        internal static Failure FileExists(string jobId, string path) => new Failure(ErrorKind.FileExists, jobId, detail: $"'{path}' already exists");
+        public bool WaitForCleanUp(TimeSpan timeout) => _temporaryFiles.WaitForCleanUp(timeout);
 
         /// <summary>Why a job that is not completed has nothing to save: its status, and for a failed job its error.</summary>
         internal static Failure NotCompleted(TryOnJob job)
@@ -130,91 +116,5 @@ namespace Pixelcut.TryOn.Operations
                 : new Failure(ErrorKind.DownloadFailed, failure.JobId, failure.StatusCode, failure.ErrorCode, failure.Detail, attempts, failure.Cause, failure.RequestId);
 
         private void Received(int bytes) => Interlocked.Add(ref _bytesReceived, bytes);
-
-        private void Opened()
-        {
-            lock (_gate) _temporaryFiles++;
-        }
-
-        private void Closed()
-        {
-            lock (_gate)
-            {
-                _temporaryFiles--;
-                Monitor.PulseAll(_gate);
-            }
-        }
-
-        /// <summary>The download in progress: made on the first byte of a picture, emptied for each new attempt, deleted unless moved into place.</summary>
-        private sealed class TemporaryFile : IDisposable
-        {
-            private readonly ResultSaver _saver;
-            private readonly string _path;
-            private FileStream? _stream;
-
-            public TemporaryFile(ResultSaver saver, string resultPath)
-            {
-                _saver = saver;
-                var name = ResultFileName.Temporary(Path.GetFileName(resultPath), Guid.NewGuid().ToString("N").Substring(0, 16));
-                _path = Path.Combine(Path.GetDirectoryName(resultPath)!, name);
-            }
-
-            public Stream Open()
-            {
-                if (_stream != null)
-                {
-                    _stream.SetLength(0);
-                    return _stream;
-                }
-                // CreateNew: a file already there is someone else's, never written to nor deleted.
-                _stream = new FileStream(_path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
-                _saver.Opened();
-                return _stream;
-            }
-
-            /// <summary>Moves the whole picture into place; null, or why it is not there.</summary>
-            public Failure? MoveTo(string jobId, string path, bool replace)
-            {
-                try
-                {
-                    // On disk before it has its name, so a crash never leaves a truncated picture under a result's name.
-                    _stream!.Flush(flushToDisk: true);
-                    _stream.Dispose();
-                    if (replace && File.Exists(path)) File.Replace(_path, path, null);
-                    else File.Move(_path, path);
-                }
-                catch (IOException) when (!replace && File.Exists(path))
-                {
-                    return FileExists(jobId, path);
-                }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                {
-                    return new Failure(ErrorKind.DownloadFailed, jobId, 200, detail: "the file could not be written: " + SafeText.Printable(e.Message), cause: e);
-                }
-                Close(delete: false);
-                return null;
-            }
-
-            public void Dispose() => Close(delete: true);
-
-            private void Close(bool delete)
-            {
-                if (_stream == null) return;
-                _stream.Dispose();
-                _stream = null;
-                if (delete)
-                {
-                    try
-                    {
-                        File.Delete(_path);
-                    }
-                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                    {
-                        // Nothing more can be done for it; the name marks it as a partial download.
-                    }
-                }
-                _saver.Closed();
-            }
-        }
     }
 }

@@ -17,7 +17,7 @@ namespace Pixelcut.TryOn.Resilience
         private readonly SemaphoreSlim _downloads = new SemaphoreSlim(MaxDownloadsAtOnce, MaxDownloadsAtOnce);
         private readonly CircuitBreaker _circuit;
 
-        public DownloadGate(IClock clock) => _circuit = new CircuitBreaker(clock);
+        public DownloadGate(CircuitBreaker circuit) => _circuit = circuit;
 
         public Failure? StoppedBy => _circuit.OpenedBy;
 

@@ -21,11 +21,12 @@ namespace Pixelcut.TryOn.Resilience
         private readonly IClock _clock;
         private readonly TimeSpan _timeout;
 
-        public JobRequester(PixelcutHttp http, RetryPolicy policy, RequestPacer pacer, ConcurrencyLimiter limiter, IClock clock, TimeSpan timeout)
+        /// <param name="gate">The key's gate every API request passes through.</param>
+        public JobRequester(PixelcutHttp http, KeyGate gate, RetryPolicy policy, IClock clock, TimeSpan timeout)
         {
             _http = http;
+            _gate = gate;
             _policy = policy;
-            _gate = new KeyGate(pacer, limiter, clock);
             _clock = clock;
             _timeout = timeout;
         }

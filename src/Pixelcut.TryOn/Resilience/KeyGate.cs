@@ -21,12 +21,13 @@ namespace Pixelcut.TryOn.Resilience
         private int _throttledCount;
         private int _peakInFlight;
 
-        public KeyGate(RequestPacer pacer, ConcurrencyLimiter limiter, IClock clock)
+        /// <summary>The parts in the order an attempt meets them: the limiter's slot, the circuit, the pacer's turn.</summary>
+        public KeyGate(ConcurrencyLimiter limiter, CircuitBreaker circuit, RequestPacer pacer, IClock clock)
         {
-            _pacer = pacer;
             _limiter = limiter;
+            _circuit = circuit;
+            _pacer = pacer;
             _clock = clock;
-            _circuit = new CircuitBreaker(clock);
         }
 
         public Failure? StoppedBy => _circuit.OpenedBy;
