@@ -16,18 +16,19 @@ public sealed record FaultInfo(string Kind, string Name, string? Argument, bool 
 public sealed record FaultPlay<TRoute>(HttpContext Context, SandboxJob Job, TRoute Route, string Argument);
 
 /// <summary>
-/// The faults of one kind, in the order they are listed, each with how it is played: the status it answered (0 when the
-/// connection was closed without an answer), or null when the normal answer follows.
+/// The faults of one kind, in the order they are listed, each with how it is played on a TPlay (what the fault acts on and
+/// its argument): the status it answered (0 when the connection was closed without an answer), or null when the normal
+/// answer follows.
 /// </summary>
-public sealed class FaultTable<TRoute>(string kind) : IEnumerable<FaultInfo>
+public sealed class FaultTable<TPlay>(string kind) : IEnumerable<FaultInfo>
 {
     private readonly List<FaultInfo> _infos = [];
-    private readonly Dictionary<string, Func<FaultPlay<TRoute>, Task<int?>>> _plays = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Func<TPlay, Task<int?>>> _plays = new(StringComparer.Ordinal);
 
     public string Kind { get; } = kind;
 
     /// <summary>Adds a fault written as its usage: "name", "name:ARG" or "name[:ARG]".</summary>
-    public void Add(string usage, string description, Func<FaultPlay<TRoute>, Task<int?>> play)
+    public void Add(string usage, string description, Func<TPlay, Task<int?>> play)
     {
         var optional = usage.EndsWith(']') && usage.Contains("[:", StringComparison.Ordinal);
         var (name, argument) = optional ? Split(usage[..^1].Replace("[:", ":", StringComparison.Ordinal)) : Split(usage);
@@ -48,7 +49,7 @@ public sealed class FaultTable<TRoute>(string kind) : IEnumerable<FaultInfo>
     }
 
     /// <summary>How to play a fault and the argument it was given, or null for a name not in the table.</summary>
-    public (Func<FaultPlay<TRoute>, Task<int?>> Play, string Argument)? Find(string fault)
+    public (Func<TPlay, Task<int?>> Play, string Argument)? Find(string fault)
     {
         var (name, argument) = Split(fault);
         return _plays.TryGetValue(name, out var play) ? (play, argument) : null;

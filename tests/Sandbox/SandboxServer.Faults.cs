@@ -11,7 +11,7 @@ namespace Pixelcut.Sandbox;
 public sealed partial class SandboxServer
 {
     /// <summary>Faults for a job's API requests, status and cancel alike.</summary>
-    public static FaultTable<ApiRoute> ApiFaults { get; } = new("api")
+    public static FaultTable<FaultPlay<ApiRoute>> ApiFaults { get; } = new("api")
     {
         { "429", "429 Too many requests (rate_limit_exceeded).", p => Error(p.Context, 429, "Too many requests", "rate_limit_exceeded").AsFault() },
         {
@@ -153,7 +153,7 @@ public sealed partial class SandboxServer
     private static readonly TimeSpan DropMidBodyGrace = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Faults for the downloads of a job's picture from the result host.</summary>
-    public static FaultTable<AssetRoute> AssetFaults { get; } = new("asset")
+    public static FaultTable<FaultPlay<AssetRoute>> AssetFaults { get; } = new("asset")
     {
         { "403", "The expired link's answer: 403 AccessDenied in XML.", p => Expired(p.Context).AsFault() },
         { "404", "404 NoSuchKey in XML.", p => NoSuchKey(p.Context, p.Route).AsFault() },
@@ -223,11 +223,11 @@ public sealed partial class SandboxServer
               $"Asset faults: {string.Join(", ", AssetFaults.Select(info => info.Usage))}.";
     }
 
-    /// <summary>Plays one fault from its table; null when the normal answer follows.</summary>
-    private static Task<int?> PlayFaultAsync<TRoute>(FaultTable<TRoute> table, string fault, HttpContext context, SandboxJob job, TRoute route) =>
-        // Faults are checked when their job is added, so a name not in the table means a job was made some other way.
+    /// <summary>Plays one fault from its table on what play makes of its argument; null when the normal answer follows.</summary>
+    private static Task<int?> PlayFaultAsync<TPlay>(FaultTable<TPlay> table, string fault, HttpContext context, Func<string, TPlay> play) =>
+        // Faults are checked when they are scripted, so a name not in the table means one was scripted some other way.
         table.Find(fault) is { } found
-            ? found.Play(new FaultPlay<TRoute>(context, job, route, found.Argument))
+            ? found.Play(play(found.Argument))
             : Text(context, 500, "text/plain", $"Unknown sandbox {table.Kind} fault '{fault}'").AsFault();
 
     private static void CancelOnCancelRoute(FaultPlay<ApiRoute> play)

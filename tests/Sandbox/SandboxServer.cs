@@ -189,7 +189,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
 
         if (job.Faults.TryDequeue(out var fault))
         {
-            var faulted = await PlayFaultAsync(ApiFaults, fault, context, job, route);
+            var faulted = await PlayFaultAsync(ApiFaults, fault, context, argument => new FaultPlay<ApiRoute>(context, job, route, argument));
             if (faulted.HasValue) return faulted.Value;
         }
 
