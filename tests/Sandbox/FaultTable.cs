@@ -4,7 +4,8 @@ namespace Pixelcut.Sandbox;
 
 /// <summary>
 /// One scripted fault as a job names it: Name, then a colon and its Argument when it takes one (ArgumentOptional when it may
-/// be left out); Kind "api" for a job's API requests, "asset" for the downloads of its picture.
+/// be left out); Kind "api" for a job's API requests, "asset" for the downloads of its picture, "submit" for the submits
+/// of a person image.
 /// </summary>
 public sealed record FaultInfo(string Kind, string Name, string? Argument, bool ArgumentOptional, string Description)
 {
@@ -14,6 +15,12 @@ public sealed record FaultInfo(string Kind, string Name, string? Argument, bool 
 
 /// <summary>What a fault is played on: the request, its job and route, and the text after the fault's colon ("" for none).</summary>
 public sealed record FaultPlay<TRoute>(HttpContext Context, SandboxJob Job, TRoute Route, string Argument);
+
+/// <summary>
+/// What a submit fault is played on, before any job exists: the request, the body it carried, the notes its log entry
+/// keeps, and the text after the fault's colon ("" for none, and for a submit that plays no fault).
+/// </summary>
+public sealed record SubmitPlay(HttpContext Context, SandboxState State, SubmitBody Body, LogNotes Notes, string Argument);
 
 /// <summary>
 /// The faults of one kind, in the order they are listed, each with how it is played on a TPlay (what the fault acts on and
