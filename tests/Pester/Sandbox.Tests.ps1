@@ -28,6 +28,19 @@ Describe 'The sandbox' {
             $Bytes[-2..-1] | Should -Be @(0xFF, 0xD9)
         }
 
+        $person = 'https://images.test/person.jpg'
+        $garment = 'https://images.test/garment.jpg'
+
+        function Send-Submit([string] $PersonImage = $person, [hashtable] $Fields = @{}, [int] $TimeoutSec = 0) {
+            $body = ConvertTo-Json -Compress (@{ person_image_url = $PersonImage; garment_image_url = $garment } + $Fields)
+            Invoke-WebRequest "$($sandbox.BaseUri)/v1/try-on" -Method Post -Headers $apiKey -Body $body -ContentType 'application/json' `
+                -SkipHttpErrorCheck -TimeoutSec $TimeoutSec
+        }
+
+        function Get-Credits([string] $Key = $sandbox.ValidApiKey) {
+            (Invoke-WebRequest "$($sandbox.BaseUri)/v1/credits" -Headers @{ 'X-API-KEY' = $Key }).Content
+        }
+
         # .NET sends nothing for a loopback address through a proxy, so the absolute form goes out by hand.
         function Send-ThroughProxy([string] $Uri, [string] $ProxyAuthorization) {
             $client = [Net.Sockets.TcpClient]::new()
@@ -143,12 +156,24 @@ Describe 'The sandbox' {
                 '407', 'other-job', 'bad-status-line'
             foreach ($usage in $used) { $api | Should -Contain $usage }
             foreach ($usage in '403', '404', '500', 'redirect:URL', 'html-200', 'drop-mid-body', 'slow-body:MS', 'close') { $asset | Should -Contain $usage }
+            $submit = @($faults | Where-Object kind -EQ submit | ForEach-Object usage)
+            $usedOnSubmit = 'close-after-create', 'reset-after-create', '504-after-create', 'slow-after-create:MS', 'sync-result', 'close', 'drop',
+                'slow:MS', '400:CODE', '429', '500', '502', '503'
+            foreach ($usage in $usedOnSubmit) { $submit | Should -Contain $usage }
             $slow = $faults | Where-Object { $_.kind -eq 'api' -and $_.name -eq 'slow' }
             $slow.argument | Should -Be 'MS'
             $slow.argumentOptional | Should -BeFalse
             ($faults | Where-Object name -EQ huge).argumentOptional | Should -BeTrue
-            ($faults | Where-Object name -EQ drop).argument | Should -BeNullOrEmpty
+            ($faults | Where-Object { $_.kind -eq 'api' -and $_.name -eq 'drop' }).argument | Should -BeNullOrEmpty
             foreach ($fault in $faults) { $fault.description | Should -Not -BeNullOrEmpty -Because $fault.name }
+        }
+
+        It 'refuses a submit fault not in the table, whether scripted for a person image or put in the mix' {
+            { Add-SandboxSubmitFault $sandbox -PersonImage $person -Fault '502', 'slow-after-create' } |
+                Should -Throw "The sandbox refused POST /_sandbox/submit-faults: The submit fault 'slow-after-create' is written slow-after-create:MS. Submit faults: close-after-create, *"
+            { Set-SandboxSetting $sandbox -SubmitFaultMix '502', 'cancel-then-close' -SubmitFaultShare 0.5 } |
+                Should -Throw "The sandbox refused POST /_sandbox/settings: Unknown submit fault 'cancel-then-close'. Submit faults: *"
+            (Send-Submit).StatusCode | Should -Be 202 -Because 'neither the 502 nor the mix was taken'
         }
 
         It 'prints the same table with Get-SandboxFault, from a sandbox of its own when given none' {
@@ -158,6 +183,204 @@ Describe 'The sandbox' {
             $listed[0].PSObject.Properties.Name | Should -Be @('Kind', 'Name', 'Usage', 'Description')
             ($listed | ForEach-Object { "$($_.Kind) $($_.Usage)" }) | Should -Be ($faults | ForEach-Object { "$($_.kind) $($_.usage)" })
             (Get-SandboxFault $sandbox -Kind asset).Usage | Should -Be @($faults | Where-Object kind -EQ asset | ForEach-Object usage)
+        }
+    }
+
+    Context 'Submits' {
+        It 'creates a job from JSON that walks to completed, charged a credit and counted for its inputs' {
+            Set-SandboxSetting $sandbox -SubmitPendingMs 500 -SubmitRunningMs 500
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $answer = Send-Submit -Fields @{ garment_mode = 'upper'; wait_for_result = $false }
+            $answer.StatusCode | Should -Be 202
+            $created = $answer.Content | ConvertFrom-Json
+            $created.job_id | Should -Match '^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$'
+            $created.status | Should -Be 'pending'
+            $seen = @((Get-JobStatus $created.job_id).status)
+            Wait-Until $clock 750
+            $seen += (Get-JobStatus $created.job_id).status
+            Wait-Until $clock 1250
+            $done = Get-JobStatus $created.job_id
+            $seen += $done.status
+            $seen | Should -Be @('pending', 'running', 'completed')
+            (Get-Asset $done.result_url).StatusCode | Should -Be 200
+            Get-Credits | Should -Be '{"credits_remaining":999}'
+            $submission = Get-SandboxSubmission $sandbox
+            $submission.PersonImage | Should -Be $person
+            $submission.GarmentImage | Should -Be $garment
+            $submission.Created | Should -Be 1
+            $submission.JobIds | Should -Be @($created.job_id)
+            $entry = (Get-SandboxLog $sandbox)[0]
+            $entry.jobId | Should -Be $created.job_id
+            $entry.submit.contentType | Should -Be 'application/json'
+            $entry.submit.json.garment_mode | Should -Be 'upper'
+            $entry.submit.json.wait_for_result | Should -BeOfType [bool]
+        }
+
+        It 'creates a job from multipart, counting a file by its name and size before a URL, and logs every part' {
+            $picture = Join-Path $TestDrive 'me.jpg'
+            [IO.File]::WriteAllBytes($picture, [byte[]]::new(1234))
+            $form = [ordered]@{ person_image = Get-Item $picture; person_image_url = $person; garment_image_url = $garment; preprocess_garment = 'false' }
+            $answer = Invoke-WebRequest "$($sandbox.BaseUri)/v1/try-on" -Method Post -Headers $apiKey -Form $form -SkipHttpErrorCheck
+            $answer.StatusCode | Should -Be 202
+            $submission = Get-SandboxSubmission $sandbox
+            $submission.PersonImage | Should -Be 'me.jpg (1234 bytes)'
+            $submission.GarmentImage | Should -Be $garment
+            $entry = Get-SandboxLog $sandbox
+            $entry.submit.contentType | Should -BeLike 'multipart/form-data; boundary=*'
+            $entry.submit.parts.name | Should -Be @('person_image', 'person_image_url', 'garment_image_url', 'preprocess_garment')
+            $entry.submit.parts[0].fileName | Should -Be 'me.jpg'
+            $entry.submit.parts[0].bytes | Should -Be 1234
+            $entry.submit.parts[0].value | Should -BeNullOrEmpty
+            $entry.submit.parts[3].value | Should -Be 'false'
+            $entry.submit.parts[3].contentType | Should -Be 'text/plain; charset=utf-8'
+        }
+
+        It 'refuses <Case> with 400 <Code>, creating nothing and charging nothing' -ForEach @(
+            @{ Case = 'a submit without a garment image'; Body = '{"person_image_url": "https://images.test/p.jpg"}'; Code = 'missing_parameter' }
+            @{ Case = 'a submit without a person image'; Body = '{"garment_image_url": "https://images.test/g.jpg"}'; Code = 'missing_parameter' }
+            @{ Case = 'an unknown garment_mode'; Body = '{"person_image_url": "p", "garment_image_url": "g", "garment_mode": "hat"}'; Code = 'invalid_parameter' }
+            @{ Case = 'a flag written as PowerShell writes a boolean'; Body = '{"person_image_url": "p", "garment_image_url": "g", "wait_for_result": "True"}'; Code = 'invalid_parameter' }
+            @{ Case = 'JSON that does not parse'; Body = '{"person_image_url": '; Code = 'invalid_request_body' }
+            @{ Case = 'a form that is not multipart'; Body = 'person_image_url=p'; ContentType = 'application/x-www-form-urlencoded'; Code = 'invalid_request_body' }
+        ) {
+            $type = if ($_.ContainsKey('ContentType')) { $_.ContentType } else { 'application/json' }
+            $answer = Invoke-WebRequest "$($sandbox.BaseUri)/v1/try-on" -Method Post -Headers $apiKey -Body $Body -ContentType $type -SkipHttpErrorCheck
+            $answer.StatusCode | Should -Be 400
+            ($answer.Content | ConvertFrom-Json).error_code | Should -Be $Code
+            @(Get-SandboxSubmission $sandbox).Count | Should -Be 0
+            @(Get-SandboxJob $sandbox).Count | Should -Be 0
+            Get-Credits | Should -Be '{"credits_remaining":1000}'
+        }
+
+        It 'refuses a submit 403 once the credits are used up, answers 200 when told, and passes the rate limit' {
+            Set-SandboxSetting $sandbox -Credits 1 -CreditsAsString -SubmitStatus 200
+            (Send-Submit).StatusCode | Should -Be 200
+            $refused = Send-Submit
+            $refused.StatusCode | Should -Be 403
+            ($refused.Content | ConvertFrom-Json).error_code | Should -Be 'insufficient_api_credits'
+            Get-Credits | Should -Be '{"credits_remaining":"0"}'
+            Get-Credits $sandbox.NoCreditsApiKey | Should -Be '{"credits_remaining":"0"}'
+            (Get-SandboxSubmission $sandbox).Created | Should -Be 1
+            Set-SandboxSetting $sandbox -RateLimit 1 -Credits 10
+            (1..3 | ForEach-Object { (Send-Submit).StatusCode }) | Should -Be @(202, 202, 429)
+            (Get-SandboxLog $sandbox).rawTarget | Should -Be (@('/v1/try-on') * 2 + @('/v1/credits') * 2 + @('/v1/try-on') * 3)
+        }
+
+        It 'plays a person image''s submit faults one per submit, creating the job only for those after-create' {
+            Add-SandboxSubmitFault $sandbox -PersonImage $person -Fault '502', '503', '500', '429', '400:resolution_too_high', '504-after-create'
+            Add-SandboxSubmitFault $sandbox -PersonImage $person -Fault 'sync-result'
+            (Send-Submit 'https://images.test/someone-else.jpg').StatusCode | Should -Be 202
+            $answers = foreach ($n in 1..8) { Send-Submit }
+            $answers.StatusCode | Should -Be @(502, 503, 500, 429, 400, 504, 200, 202)
+            $answers[0].Headers['Content-Type'] | Should -Be 'text/html'
+            $answers[2].Content | Should -Be 'Internal service error'
+            ($answers[4].Content | ConvertFrom-Json).error_code | Should -Be 'resolution_too_high'
+            $answers[5].Headers['Content-Type'] | Should -Be 'text/html'
+            $sync = $answers[6].Content | ConvertFrom-Json
+            $sync.PSObject.Properties.Name | Should -Be @('result_url')
+            (Get-Asset $sync.result_url).StatusCode | Should -Be 200
+            $log = @(Get-SandboxLog $sandbox | Select-Object -Skip 1)
+            $log.fault | Should -Be @('502', '503', '500', '429', '400:resolution_too_high', '504-after-create', 'sync-result', $null)
+            $submission = Get-SandboxSubmission $sandbox | Where-Object PersonImage -EQ $person
+            $submission.Created | Should -Be 3
+            $submission.JobIds | Should -Be @($log[5].jobId, $log[6].jobId, $log[7].jobId)
+            Get-Credits | Should -Be '{"credits_remaining":996}'
+        }
+
+        It 'ends the connection without an answer for <Fault>, with <Created> job created' -ForEach @(
+            @{ Fault = 'close-after-create'; Created = 1 }
+            @{ Fault = 'reset-after-create'; Created = 1 }
+            @{ Fault = 'close'; Created = 0 }
+            @{ Fault = 'drop'; Created = 0 }
+        ) {
+            Add-SandboxSubmitFault $sandbox -PersonImage $person -Fault $Fault
+            { Send-Submit } | Should -Throw
+            @(Get-SandboxSubmission $sandbox).Count | Should -Be $Created
+            (Send-Submit).StatusCode | Should -Be 202
+        }
+
+        It 'closes in order after creating the job for close-after-create, on a connection a request used before' {
+            Add-SandboxSubmitFault $sandbox -PersonImage $person -Fault close-after-create, close-after-create
+            $server = [uri]$sandbox.BaseUri
+            $client = [Net.Sockets.TcpClient]::new($server.Host, $server.Port)
+            try {
+                $stream = $client.GetStream()
+                $reader = [IO.StreamReader]::new($stream, [Text.Encoding]::ASCII)
+                $head = "Host: $($server.Authority)`r`nX-API-KEY: $($sandbox.ValidApiKey)`r`n"
+                $json = "{`"person_image_url`": `"$person`", `"garment_image_url`": `"$garment`"}"
+                $requests = "GET /v1/credits HTTP/1.1`r`n$head`r`n", "POST /v1/try-on HTTP/1.1`r`n${head}Content-Type: application/json`r`nContent-Length: $($json.Length)`r`n`r`n$json"
+                $bytes = [Text.Encoding]::ASCII.GetBytes($requests[0])
+                $stream.Write($bytes, 0, $bytes.Length)
+                $reader.ReadLine() | Should -Be 'HTTP/1.1 200 OK'
+                while ($reader.ReadLine() -ne '') { }
+                # Kestrel writes JSON in chunks; the answer is read to its last one, so the connection is ready for the next request.
+                while (($size = [Convert]::ToInt32($reader.ReadLine(), 16)) -gt 0) { $null = $reader.ReadBlock([char[]]::new($size + 2), 0, $size + 2) }
+                $null = $reader.ReadLine()
+                $bytes = [Text.Encoding]::ASCII.GetBytes($requests[1])
+                $stream.Write($bytes, 0, $bytes.Length)
+                # An end of stream and no byte, where a reset would throw.
+                $reader.ReadToEnd() | Should -Be ''
+            }
+            finally { $client.Dispose() }
+            (Get-SandboxSubmission $sandbox).Created | Should -Be 1
+
+            # HttpClient, on the connection its first request opened, meets the end of the answer, and does not send the submit again.
+            $http = [Net.Http.HttpClient]::new()
+            try {
+                $http.DefaultRequestHeaders.Add('X-API-KEY', $sandbox.ValidApiKey)
+                $http.GetAsync("$($sandbox.BaseUri)/v1/credits").GetAwaiter().GetResult().StatusCode | Should -Be 'OK'
+                $content = [Net.Http.StringContent]::new($json, [Text.Encoding]::UTF8, 'application/json')
+                $failure = try { $null = $http.PostAsync("$($sandbox.BaseUri)/v1/try-on", $content).GetAwaiter().GetResult() } catch { $_.Exception.InnerException }
+                $failure | Should -BeOfType [Net.Http.HttpRequestException]
+                $failure.InnerException | Should -BeOfType [Net.Http.HttpIOException]
+                $failure.InnerException.HttpRequestError | Should -Be 'ResponseEnded'
+            }
+            finally { $http.Dispose() }
+            (Get-SandboxSubmission $sandbox).Created | Should -Be 2
+        }
+
+        It 'lets a client time out after the job was created for slow-after-create, and before it for slow' {
+            Add-SandboxSubmitFault $sandbox -PersonImage $person -Fault 'slow-after-create:3000', 'slow:1500'
+            { Send-Submit -TimeoutSec 1 } | Should -Throw
+            (Get-SandboxSubmission $sandbox).Created | Should -Be 1
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            { Send-Submit -TimeoutSec 1 } | Should -Throw
+            Wait-Until $clock 2000
+            (Get-SandboxSubmission $sandbox).Created | Should -Be 1 -Because 'the client that gave up took the job with it'
+        }
+
+        It 'draws the fault mix for its share of the submits, the same faults in the same order for a seed' {
+            $mix = '502', '503', '429', '504-after-create'
+            $runs = foreach ($run in 1, 2) {
+                Reset-PixelcutSandbox $sandbox
+                Set-SandboxSetting $sandbox -SubmitFaultMix $mix -SubmitFaultShare 0.5 -SubmitFaultSeed 7
+                foreach ($n in 1..40) { $null = Send-Submit "https://images.test/person-$n.jpg" }
+                , @((Get-SandboxLog $sandbox).fault)
+            }
+            ($runs[1] -join ',') | Should -Be ($runs[0] -join ',')
+            $drawn = @($runs[0] | Where-Object { $_ })
+            $drawn.Count | Should -BeIn (10..30)
+            foreach ($fault in $drawn) { $fault | Should -BeIn $mix }
+            @(Get-SandboxSubmission $sandbox).Count | Should -Be (40 - @($drawn | Where-Object { $_ -ne '504-after-create' }).Count)
+
+            Set-SandboxSetting $sandbox -SubmitFaultMix $mix -SubmitFaultShare 1
+            Add-SandboxSubmitFault $sandbox -PersonImage $person -Fault '500'
+            (Send-Submit).StatusCode | Should -Be 500 -Because 'a scripted fault goes before the mix'
+            (Send-Submit).StatusCode | Should -BeIn @(502, 503, 429, 504)
+            Set-SandboxSetting $sandbox
+            (Send-Submit).StatusCode | Should -Be 202
+        }
+
+        It 'forgets submissions, scripted submit faults and used credits on reset' {
+            Set-SandboxSetting $sandbox -Credits 5
+            (Send-Submit 'https://images.test/someone-else.jpg').StatusCode | Should -Be 202
+            Add-SandboxSubmitFault $sandbox -PersonImage $person -Fault '503'
+            Set-SandboxSetting $sandbox -SubmitFaultMix '502' -SubmitFaultShare 1
+            Reset-PixelcutSandbox $sandbox
+            @(Get-SandboxSubmission $sandbox).Count | Should -Be 0
+            Get-Credits | Should -Be '{"credits_remaining":1000}'
+            (Send-Submit).StatusCode | Should -Be 202
+            (Get-SandboxSubmission $sandbox).Created | Should -Be 1
         }
     }
 

@@ -1,13 +1,15 @@
 namespace Pixelcut.Sandbox;
 
-public enum ApiRouteKind { Unknown, Status, Cancel }
+public enum ApiRouteKind { Unknown, Status, Cancel, Submit, Credits }
 
-/// <summary>The API's two job routes, read from the raw request target so an escaped id stays one segment.</summary>
+/// <summary>The API's routes: submit, credits and the two job routes, read from the raw request target so an escaped id stays one segment.</summary>
 public sealed record ApiRoute(ApiRouteKind Kind, string? JobId)
 {
     public static ApiRoute Parse(string method, string rawTarget)
     {
         var path = OriginForm(rawTarget).Split('?', 2)[0];
+        if (path == "/v1/try-on" && method == "POST") return new ApiRoute(ApiRouteKind.Submit, null);
+        if (path == "/v1/credits" && method == "GET") return new ApiRoute(ApiRouteKind.Credits, null);
         var segments = path.Split('/');
         // "", "v1", "try-on", "job", {id}[, "cancel"]
         if (segments.Length < 5 || segments[0] != "" || segments[1] != "v1" || segments[2] != "try-on" || segments[3] != "job")

@@ -4,7 +4,8 @@ namespace Pixelcut.Sandbox;
 
 /// <summary>
 /// One scripted fault as a job names it: Name, then a colon and its Argument when it takes one (ArgumentOptional when it may
-/// be left out); Kind "api" for a job's API requests, "asset" for the downloads of its picture.
+/// be left out); Kind "api" for a job's API requests, "asset" for the downloads of its picture, "submit" for the submits
+/// of a person image.
 /// </summary>
 public sealed record FaultInfo(string Kind, string Name, string? Argument, bool ArgumentOptional, string Description)
 {
@@ -16,18 +17,25 @@ public sealed record FaultInfo(string Kind, string Name, string? Argument, bool 
 public sealed record FaultPlay<TRoute>(HttpContext Context, SandboxJob Job, TRoute Route, string Argument);
 
 /// <summary>
-/// The faults of one kind, in the order they are listed, each with how it is played: the status it answered (0 when the
-/// connection was closed without an answer), or null when the normal answer follows.
+/// What a submit fault is played on, before any job exists: the request, the body it carried, the notes its log entry
+/// keeps, and the text after the fault's colon ("" for none, and for a submit that plays no fault).
 /// </summary>
-public sealed class FaultTable<TRoute>(string kind) : IEnumerable<FaultInfo>
+public sealed record SubmitPlay(HttpContext Context, SandboxState State, SubmitBody Body, LogNotes Notes, string Argument);
+
+/// <summary>
+/// The faults of one kind, in the order they are listed, each with how it is played on a TPlay (what the fault acts on and
+/// its argument): the status it answered (0 when the connection was closed without an answer), or null when the normal
+/// answer follows.
+/// </summary>
+public sealed class FaultTable<TPlay>(string kind) : IEnumerable<FaultInfo>
 {
     private readonly List<FaultInfo> _infos = [];
-    private readonly Dictionary<string, Func<FaultPlay<TRoute>, Task<int?>>> _plays = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Func<TPlay, Task<int?>>> _plays = new(StringComparer.Ordinal);
 
     public string Kind { get; } = kind;
 
     /// <summary>Adds a fault written as its usage: "name", "name:ARG" or "name[:ARG]".</summary>
-    public void Add(string usage, string description, Func<FaultPlay<TRoute>, Task<int?>> play)
+    public void Add(string usage, string description, Func<TPlay, Task<int?>> play)
     {
         var optional = usage.EndsWith(']') && usage.Contains("[:", StringComparison.Ordinal);
         var (name, argument) = optional ? Split(usage[..^1].Replace("[:", ":", StringComparison.Ordinal)) : Split(usage);
@@ -48,7 +56,7 @@ public sealed class FaultTable<TRoute>(string kind) : IEnumerable<FaultInfo>
     }
 
     /// <summary>How to play a fault and the argument it was given, or null for a name not in the table.</summary>
-    public (Func<FaultPlay<TRoute>, Task<int?>> Play, string Argument)? Find(string fault)
+    public (Func<TPlay, Task<int?>> Play, string Argument)? Find(string fault)
     {
         var (name, argument) = Split(fault);
         return _plays.TryGetValue(name, out var play) ? (play, argument) : null;

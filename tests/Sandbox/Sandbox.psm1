@@ -67,9 +67,7 @@ function Invoke-SandboxControl {
 function Reset-PixelcutSandbox {
     param([Parameter(Mandatory)] $Sandbox)
     $null = Invoke-SandboxControl $Sandbox Post reset
-    $null = Invoke-SandboxControl $Sandbox Post settings @{
-        latencyMs = 0; rateLimit = 0; setCookies = $false; proxyCredential = ''; concurrencyLimit = 0; resultUrlValiditySeconds = 3600
-    }
+    Set-SandboxSetting $Sandbox
 }
 
 function Add-SandboxJob {
@@ -106,16 +104,55 @@ function Add-SandboxJob {
     $null = Invoke-SandboxControl $Sandbox Post jobs @($jobs)
 }
 
+function Add-SandboxSubmitFault {
+    <#
+    .SYNOPSIS
+    Scripts faults for the submits (POST /v1/try-on) of one person image.
+    .DESCRIPTION
+    A submit has no job id yet, so its faults are keyed by the person image it sends: -PersonImage is its
+    person_image_url, or for a person_image file part its file name. The -Fault list is played one per submit of that
+    image, in order, and adds to the faults already scripted for it; submits after the last one are answered normally.
+    Scripted faults go before the run-wide mix of Set-SandboxSetting -SubmitFaultMix, which draws for the other submits.
+    See Get-SandboxFault -Kind submit; a name it does not list is refused, and none is scripted.
+    #>
+    param(
+        [Parameter(Mandatory)] $Sandbox,
+        [Parameter(Mandatory)] [string] $PersonImage,
+        [Parameter(Mandatory)] [string[]] $Fault
+    )
+    $null = Invoke-SandboxControl $Sandbox Post submit-faults @{ personImage = $PersonImage; faults = @($Fault) }
+}
+
+function Get-SandboxSubmission {
+    <#
+    .SYNOPSIS
+    The jobs submits created, per pair of inputs.
+    .DESCRIPTION
+    One object per (person image, garment image) pair that at least one job was created for, in the order of their first
+    job: PersonImage and GarmentImage (the URL as sent, or for a file part its file name and size, such as
+    'person.jpg (2048 bytes)'), Created (how many jobs) and JobIds (in the order they were created). A job counts once it is
+    created, whatever the client was answered, so a pair with Created 2 was submitted twice with success on the server.
+    #>
+    param([Parameter(Mandatory)] $Sandbox)
+    foreach ($submission in @(Invoke-SandboxControl $Sandbox Get submissions)) {
+        [pscustomobject]@{
+            PersonImage = $submission.personImage; GarmentImage = $submission.garmentImage; Created = $submission.created
+            JobIds = @($submission.jobIds)
+        }
+    }
+}
+
 function Get-SandboxFault {
     <#
     .SYNOPSIS
-    Lists every fault Add-SandboxJob takes.
+    Lists every fault Add-SandboxJob and Add-SandboxSubmitFault take.
     .DESCRIPTION
-    Every -Fault (Kind api) and -AssetFault (Kind asset) that Add-SandboxJob takes, from the sandbox's own table: Name,
-    Usage (how it is written, such as slow:MS, or huge[:MiB] when the argument may be left out) and Description.
+    Every -Fault (Kind api) and -AssetFault (Kind asset) that Add-SandboxJob takes, and every -Fault (Kind submit) that
+    Add-SandboxSubmitFault and Set-SandboxSetting -SubmitFaultMix take, from the sandbox's own table: Name, Usage (how it
+    is written, such as slow:MS, or huge[:MiB] when the argument may be left out) and Description.
     Without -Sandbox it starts one to ask and stops it. Get-SandboxFault | Format-Table -Wrap shows whole descriptions.
     #>
-    param($Sandbox, [ValidateSet('api', 'asset')] [string] $Kind)
+    param($Sandbox, [ValidateSet('api', 'asset', 'submit')] [string] $Kind)
     $own = $null -eq $Sandbox
     if ($own) { $Sandbox = Start-PixelcutSandbox }
     try { $faults = @(Invoke-SandboxControl $Sandbox Get faults) }
@@ -136,7 +173,10 @@ function Get-SandboxLog {
        hadCookie (the request carried a Cookie header), viaProxy (it was sent to the sandbox as a forward proxy, with an
        absolute-form rawTarget), proxyAuthorization (the scheme and user name of its Proxy-Authorization header, such as
        'Basic corp-user', or null; never the password), userAgent, requestId (the x-request-id its answer carried), status,
-       bytesWritten (response body bytes the server accepted), at. #>
+       bytesWritten (response body bytes the server accepted), fault (the scripted or drawn fault it played, or null), at.
+       A submit's jobId is the job it created (null when none was); its submit holds what its body carried: contentType
+       as sent, and parts (multipart: name, fileName, contentType, bytes, and value for a part without a file name, in the
+       order sent) or json (the JSON body as sent, its values with their JSON types). #>
     param([Parameter(Mandatory)] $Sandbox)
     Invoke-SandboxControl $Sandbox Get log
 }
@@ -152,11 +192,19 @@ function Get-SandboxAssetLog {
 }
 
 function Set-SandboxSetting {
-    <# Settings left out go back to their defaults. -ConcurrencyLimit N answers 429 to a request that arrives while N are in flight. -SetCookies makes every API answer set a pixelcut_session cookie,
+    <# Settings left out go back to their defaults, but for -Credits. -ConcurrencyLimit N answers 429 to a request that arrives while N are in flight. -SetCookies makes every API answer set a pixelcut_session cookie,
        and every answer of the result host a cdn_session cookie.
        -ProxyCredential 'user:password' makes the sandbox, used as a forward proxy (-Proxy set to its BaseUri), answer
        407 to requests without those Basic proxy credentials. -ResultUrlValiditySeconds is how long a result_url handed
-       out from then on stays valid (3600); a negative value hands out links that have already expired. #>
+       out from then on stays valid (3600); a negative value hands out links that have already expired.
+       Submits (POST /v1/try-on): -SubmitStatus is the status of the answer with the job id (202, or 200). A submitted job
+       is pending for -SubmitPendingMs (100), then running for -SubmitRunningMs (200), then completed. -Credits sets the
+       credits left, one taken per job created, 403 insufficient_api_credits at none; left out, they are kept, and
+       Reset-PixelcutSandbox puts back 1000. -CreditsAsString answers GET /v1/credits with credits_remaining as a string.
+       -SubmitFaultMix, -SubmitFaultShare (0 to 1) and -SubmitFaultSeed play a fault drawn evenly from the mix on that share
+       of the submits with no fault scripted by Add-SandboxSubmitFault, the same ones in the same order for a seed, counted
+       from this call; -SubmitFaultMix 'close-after-create', '502', '429' -SubmitFaultShare 0.2 -SubmitFaultSeed 1, say.
+       See Get-SandboxFault -Kind submit for the faults. #>
     param(
         [Parameter(Mandatory)] $Sandbox,
         [int] $LatencyMs = 0,
@@ -164,12 +212,25 @@ function Set-SandboxSetting {
         [switch] $SetCookies,
         [string] $ProxyCredential,
         [int] $ConcurrencyLimit = 0,
-        [int] $ResultUrlValiditySeconds = 3600
+        [int] $ResultUrlValiditySeconds = 3600,
+        [ValidateSet(200, 202)] [int] $SubmitStatus = 202,
+        [int] $SubmitPendingMs = 100,
+        [int] $SubmitRunningMs = 200,
+        [long] $Credits,
+        [switch] $CreditsAsString,
+        [string[]] $SubmitFaultMix = @(),
+        [ValidateRange(0.0, 1.0)] [double] $SubmitFaultShare = 0,
+        [int] $SubmitFaultSeed = 0
     )
-    $null = Invoke-SandboxControl $Sandbox Post settings @{
+    $settings = @{
         latencyMs = $LatencyMs; rateLimit = $RateLimit; setCookies = $SetCookies.IsPresent; proxyCredential = $ProxyCredential
-        concurrencyLimit = $ConcurrencyLimit; resultUrlValiditySeconds = $ResultUrlValiditySeconds
+        concurrencyLimit = $ConcurrencyLimit; resultUrlValiditySeconds = $ResultUrlValiditySeconds; submitStatus = $SubmitStatus
+        submitPendingMs = $SubmitPendingMs; submitRunningMs = $SubmitRunningMs; creditsAsString = $CreditsAsString.IsPresent
+        submitFaultMix = @($SubmitFaultMix); submitFaultShare = $SubmitFaultShare; submitFaultSeed = $SubmitFaultSeed
     }
+    # Credits are used up by submits, so they are set only when asked, not put back by every other setting.
+    if ($PSBoundParameters.ContainsKey('Credits')) { $settings.credits = $Credits }
+    $null = Invoke-SandboxControl $Sandbox Post settings $settings
 }
 
 function Get-SandboxStats {
@@ -178,4 +239,4 @@ function Get-SandboxStats {
     Invoke-SandboxControl $Sandbox Get stats
 }
 
-Export-ModuleMember -Function Start-PixelcutSandbox, Stop-PixelcutSandbox, Reset-PixelcutSandbox, Add-SandboxJob, Get-SandboxFault, Get-SandboxJob, Get-SandboxLog, Get-SandboxAssetLog, Set-SandboxSetting, Get-SandboxStats
+Export-ModuleMember -Function Start-PixelcutSandbox, Stop-PixelcutSandbox, Reset-PixelcutSandbox, Add-SandboxJob, Add-SandboxSubmitFault, Get-SandboxSubmission, Get-SandboxFault, Get-SandboxJob, Get-SandboxLog, Get-SandboxAssetLog, Set-SandboxSetting, Get-SandboxStats

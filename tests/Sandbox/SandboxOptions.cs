@@ -37,6 +37,24 @@ public sealed class SandboxOptions
     /// <summary>How long a result_url the sandbox hands out stays valid, as a signed link from the result host does.</summary>
     public int ResultUrlValiditySeconds { get; set; } = 3600;
 
+    /// <summary>The status of a submit's answer with its job id: 202, or 200, which the API documents for the endpoint.</summary>
+    public int SubmitStatus { get; set; } = 202;
+
+    /// <summary>How long a submitted job stays pending, and then running, before it is completed.</summary>
+    public int SubmitPendingMs { get; set; } = 100;
+    public int SubmitRunningMs { get; set; } = 200;
+
+    /// <summary>GET /v1/credits answers credits_remaining as a string, as the API's schema has it, rather than the number of its example.</summary>
+    public bool CreditsAsString { get; set; }
+
+    /// <summary>
+    /// Submit faults drawn at random, evenly, for SubmitFaultShare (0 to 1) of the submits with none scripted, from a
+    /// generator seeded with SubmitFaultSeed.
+    /// </summary>
+    public string[] SubmitFaultMix { get; set; } = [];
+    public double SubmitFaultShare { get; set; }
+    public int SubmitFaultSeed { get; set; }
+
     public static SandboxOptions FromArgs(string[] args)
     {
         var options = new SandboxOptions();

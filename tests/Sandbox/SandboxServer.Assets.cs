@@ -57,7 +57,7 @@ public sealed partial class SandboxServer
         job?.Advance();
         if (job != null && job.AssetFaults.TryDequeue(out var fault))
         {
-            var faulted = await PlayFaultAsync(AssetFaults, fault, context, job, route);
+            var faulted = await PlayFaultAsync(AssetFaults, fault, context, argument => new FaultPlay<AssetRoute>(context, job, route, argument));
             if (faulted.HasValue) return faulted.Value;
         }
         if (job == null || !IsCompleted(job)) return await NoSuchKey(context, route);

@@ -11,7 +11,7 @@ namespace Pixelcut.Sandbox;
 public sealed partial class SandboxServer
 {
     /// <summary>Faults for a job's API requests, status and cancel alike.</summary>
-    public static FaultTable<ApiRoute> ApiFaults { get; } = new("api")
+    public static FaultTable<FaultPlay<ApiRoute>> ApiFaults { get; } = new("api")
     {
         { "429", "429 Too many requests (rate_limit_exceeded).", p => Error(p.Context, 429, "Too many requests", "rate_limit_exceeded").AsFault() },
         {
@@ -37,12 +37,12 @@ public sealed partial class SandboxServer
             p => Text(p.Context, 502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>").AsFault()
         },
         { "malformed", "200 with JSON cut off mid-string.", p => Text(p.Context, 200, "application/json", "{\"message\": \"Job canc").AsFault() },
-        { "drop", "The connection is aborted, with no answer.", p => Abort(p.Context) },
+        { "drop", "The connection is aborted, with no answer.", p => Abort(p.Context).AsFault() },
         {
             "cancel-then-drop", "A cancel takes effect, then the connection is aborted with no answer; on status, drop.", p =>
             {
                 CancelOnCancelRoute(p);
-                return Abort(p.Context);
+                return Abort(p.Context).AsFault();
             }
         },
         {
@@ -153,7 +153,7 @@ public sealed partial class SandboxServer
     private static readonly TimeSpan DropMidBodyGrace = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Faults for the downloads of a job's picture from the result host.</summary>
-    public static FaultTable<AssetRoute> AssetFaults { get; } = new("asset")
+    public static FaultTable<FaultPlay<AssetRoute>> AssetFaults { get; } = new("asset")
     {
         { "403", "The expired link's answer: 403 AccessDenied in XML.", p => Expired(p.Context).AsFault() },
         { "404", "404 NoSuchKey in XML.", p => NoSuchKey(p.Context, p.Route).AsFault() },
@@ -208,8 +208,68 @@ public sealed partial class SandboxServer
         { "close", "An orderly close (FIN) with no answer at all.", p => CloseGracefullyAsync(p.Context).AsFault() },
     };
 
-    /// <summary>Every fault, API faults first, as GET /_sandbox/faults answers them.</summary>
-    public static IEnumerable<FaultInfo> AllFaults => ApiFaults.Concat<FaultInfo>(AssetFaults);
+    private const string GatewayTimeoutPage = "<html><body><h1>504 Gateway Time-out</h1></body></html>";
+
+    /// <summary>
+    /// Faults for the submits of a person image, scripted or drawn from the run-wide mix. Those named after-create create
+    /// the job first, charged and counted, so a client that sees them fail has a job it was not told of; the others
+    /// create nothing. A body the API cannot read is refused before any fault.
+    /// </summary>
+    public static FaultTable<SubmitPlay> SubmitFaults { get; } = new("submit")
+    {
+        {
+            "close-after-create", "The job is created, then an orderly close (FIN) with no answer, as a gateway that lost the answer does.",
+            p => CreateThenAsync(p, _ => CloseGracefullyAsync(p.Context)).AsFault()
+        },
+        { "reset-after-create", "The job is created, then the connection is aborted (RST) with no answer.", p => CreateThenAsync(p, _ => Abort(p.Context)).AsFault() },
+        {
+            "504-after-create", "The job is created, then a gateway's 504 Gateway Time-out page in HTML, as when it stops waiting for the API.",
+            p => CreateThenAsync(p, _ => Text(p.Context, 504, "text/html", GatewayTimeoutPage)).AsFault()
+        },
+        {
+            "slow-after-create:MS", "The job is created, then the normal answer MS milliseconds late, so a client that gives up first has a job.",
+            p => CreateThenAsync(p, async job =>
+            {
+                try
+                {
+                    await Task.Delay(int.Parse(p.Argument, CultureInfo.InvariantCulture), p.Context.RequestAborted);
+                }
+                catch (OperationCanceledException) when (p.Context.RequestAborted.IsCancellationRequested)
+                {
+                    // The client gave up and left; its job stays.
+                    return 0;
+                }
+                return await AcceptedAsync(p, job);
+            }).AsFault()
+        },
+        {
+            "sync-result", "The job is created completed, and the answer is the synchronous 200 with its result_url and no job_id.",
+            p => CreateThenAsync(p, job => Json(p.Context, 200, new { result_url = AssetUrl(p.Context, p.State, job.Id) }), completed: true).AsFault()
+        },
+        { "close", "An orderly close (FIN) with no answer; nothing is created.", p => CloseGracefullyAsync(p.Context).AsFault() },
+        { "drop", "The connection is aborted (RST) with no answer; nothing is created.", p => Abort(p.Context).AsFault() },
+        {
+            "slow:MS", "The normal answer, MS milliseconds late; the job is created after the wait, so a client that gives up first has none.", async p =>
+            {
+                await Task.Delay(int.Parse(p.Argument, CultureInfo.InvariantCulture), p.Context.RequestAborted);
+                return null;
+            }
+        },
+        {
+            "400:CODE", "400 with error_code CODE, such as unsupported_image_format, file_size_too_large or resolution_too_high; nothing is created.",
+            p => Error(p.Context, 400, "Bad request", p.Argument).AsFault()
+        },
+        { "429", "429 Too many requests (rate_limit_exceeded); nothing is created.", p => Error(p.Context, 429, "Too many requests", "rate_limit_exceeded").AsFault() },
+        { "500", "500 in plain text: Internal service error; nothing is created.", p => Text(p.Context, 500, "text/plain", "Internal service error").AsFault() },
+        {
+            "502", "A gateway's 502 Bad Gateway page in HTML; nothing is created.",
+            p => Text(p.Context, 502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>").AsFault()
+        },
+        { "503", "503 Service unavailable (service_unavailable); nothing is created.", p => Error(p.Context, 503, "Service unavailable", "service_unavailable").AsFault() },
+    };
+
+    /// <summary>Every fault, API faults first, then asset and submit faults, as GET /_sandbox/faults answers them.</summary>
+    public static IEnumerable<FaultInfo> AllFaults => ApiFaults.Concat<FaultInfo>(AssetFaults).Concat(SubmitFaults);
 
     /// <summary>Why a job may not be added with these faults, naming every known one, or null when it may.</summary>
     private static string? RefuseFaults(JobSetup setup)
@@ -223,11 +283,20 @@ public sealed partial class SandboxServer
               $"Asset faults: {string.Join(", ", AssetFaults.Select(info => info.Usage))}.";
     }
 
-    /// <summary>Plays one fault from its table; null when the normal answer follows.</summary>
-    private static Task<int?> PlayFaultAsync<TRoute>(FaultTable<TRoute> table, string fault, HttpContext context, SandboxJob job, TRoute route) =>
-        // Faults are checked when their job is added, so a name not in the table means a job was made some other way.
+    /// <summary>Why these submit faults may not be scripted, naming every known one, or null when they may.</summary>
+    private static string? RefuseSubmitFaults(IEnumerable<string> faults)
+    {
+        var refusals = faults.Select(SubmitFaults.Refusal).OfType<string>().ToArray();
+        return refusals.Length == 0
+            ? null
+            : $"{string.Join(" ", refusals)} Submit faults: {string.Join(", ", SubmitFaults.Select(info => info.Usage))}.";
+    }
+
+    /// <summary>Plays one fault from its table on what play makes of its argument; null when the normal answer follows.</summary>
+    private static Task<int?> PlayFaultAsync<TPlay>(FaultTable<TPlay> table, string fault, HttpContext context, Func<string, TPlay> play) =>
+        // Faults are checked when they are scripted, so a name not in the table means one was scripted some other way.
         table.Find(fault) is { } found
-            ? found.Play(new FaultPlay<TRoute>(context, job, route, found.Argument))
+            ? found.Play(play(found.Argument))
             : Text(context, 500, "text/plain", $"Unknown sandbox {table.Kind} fault '{fault}'").AsFault();
 
     private static void CancelOnCancelRoute(FaultPlay<ApiRoute> play)
@@ -235,10 +304,10 @@ public sealed partial class SandboxServer
         if (play.Route.Kind == ApiRouteKind.Cancel) Cancel(play.Job);
     }
 
-    private static Task<int?> Abort(HttpContext context)
+    private static Task<int> Abort(HttpContext context)
     {
         context.Abort();
-        return Task.FromResult<int?>(0);
+        return Task.FromResult(0);
     }
 
     // ESC[2J clears the screen, ESC]0;…BEL retitles the terminal, and U+009B is the one-character C1 form of ESC[.

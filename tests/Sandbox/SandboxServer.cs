@@ -56,9 +56,17 @@ public sealed partial class SandboxServer : IAsyncDisposable
     public sealed record JobSetup(
         string Id, string? Status, string? ErrorCode, string[]? Faults, TimelineStep[]? Timeline, string? ResultUrl,
         string[]? AssetFaults, int? AssetBytes);
-    /// <summary>A setting left out (null) keeps its value; an empty proxyCredential turns proxy authentication off.</summary>
+    /// <summary>
+    /// A setting left out (null) keeps its value; an empty proxyCredential turns proxy authentication off. Credits sets the
+    /// credits left; the submit fault mix starts its draws over from its seed whenever any of its three settings is given.
+    /// </summary>
     public sealed record Settings(
-        int? LatencyMs, double? RateLimit, bool? SetCookies, string? ProxyCredential, int? ConcurrencyLimit, int? ResultUrlValiditySeconds);
+        int? LatencyMs, double? RateLimit, bool? SetCookies, string? ProxyCredential, int? ConcurrencyLimit, int? ResultUrlValiditySeconds,
+        int? SubmitStatus, int? SubmitPendingMs, int? SubmitRunningMs, long? Credits, bool? CreditsAsString, string[]? SubmitFaultMix,
+        double? SubmitFaultShare, int? SubmitFaultSeed);
+
+    /// <summary>Faults for the submits of the person image named by its URL or, for a file part, its file name.</summary>
+    public sealed record SubmitFaultSetup(string? PersonImage, string[]? Faults);
 
     private static void MapControl(WebApplication app, SandboxState state)
     {
@@ -94,18 +102,48 @@ public sealed partial class SandboxServer : IAsyncDisposable
                 assetFaultsLeft = job.AssetFaults.Count,
             };
         }));
+        app.MapPost("/_sandbox/submit-faults", (SubmitFaultSetup setup) =>
+        {
+            if (string.IsNullOrEmpty(setup.PersonImage)) return Results.BadRequest(new { error = "A submit fault needs the person image it is for." });
+            if (RefuseSubmitFaults(setup.Faults ?? []) is { } refusal) return Results.BadRequest(new { error = refusal });
+            state.Submits.Script(setup.PersonImage, setup.Faults ?? []);
+            return Results.Ok(new { count = setup.Faults?.Length ?? 0 });
+        });
+        app.MapGet("/_sandbox/submissions", () => state.Submits.Submissions.Values.OrderBy(submission => submission.Sequence).Select(submission =>
+        {
+            lock (submission)
+            {
+                return new
+                {
+                    personImage = submission.PersonImage, garmentImage = submission.GarmentImage, created = submission.JobIds.Count,
+                    jobIds = submission.JobIds.ToArray(),
+                };
+            }
+        }).ToArray());
         app.MapGet("/_sandbox/faults", () => AllFaults.ToArray());
         app.MapGet("/_sandbox/log", () => state.Log.ToArray());
         app.MapGet("/_sandbox/asset-log", () => state.AssetLog.ToArray());
         app.MapGet("/_sandbox/stats", () => new { peakInFlight = state.PeakInFlight });
         app.MapPost("/_sandbox/settings", (Settings settings) =>
         {
+            if (settings.SubmitStatus is not (null or 200 or 202)) return Results.BadRequest(new { error = "submitStatus is 200 or 202." });
+            if (settings.SubmitFaultShare is < 0 or > 1) return Results.BadRequest(new { error = "submitFaultShare is from 0 to 1." });
+            if (RefuseSubmitFaults(settings.SubmitFaultMix ?? []) is { } refusal) return Results.BadRequest(new { error = refusal });
             if (settings.LatencyMs.HasValue) state.Options.LatencyMs = settings.LatencyMs.Value;
             if (settings.RateLimit.HasValue) state.Options.RateLimit = settings.RateLimit.Value;
             if (settings.ConcurrencyLimit.HasValue) state.Options.ConcurrencyLimit = settings.ConcurrencyLimit.Value;
             if (settings.SetCookies.HasValue) state.Options.SetCookies = settings.SetCookies.Value;
             if (settings.ProxyCredential != null) state.Options.ProxyCredential = settings.ProxyCredential == "" ? null : settings.ProxyCredential;
             if (settings.ResultUrlValiditySeconds.HasValue) state.Options.ResultUrlValiditySeconds = settings.ResultUrlValiditySeconds.Value;
+            if (settings.SubmitStatus.HasValue) state.Options.SubmitStatus = settings.SubmitStatus.Value;
+            if (settings.SubmitPendingMs.HasValue) state.Options.SubmitPendingMs = settings.SubmitPendingMs.Value;
+            if (settings.SubmitRunningMs.HasValue) state.Options.SubmitRunningMs = settings.SubmitRunningMs.Value;
+            if (settings.Credits.HasValue) state.Submits.Credits = settings.Credits.Value;
+            if (settings.CreditsAsString.HasValue) state.Options.CreditsAsString = settings.CreditsAsString.Value;
+            if (settings.SubmitFaultMix != null) state.Options.SubmitFaultMix = settings.SubmitFaultMix;
+            if (settings.SubmitFaultShare.HasValue) state.Options.SubmitFaultShare = settings.SubmitFaultShare.Value;
+            if (settings.SubmitFaultSeed.HasValue) state.Options.SubmitFaultSeed = settings.SubmitFaultSeed.Value;
+            if (settings.SubmitFaultMix != null || settings.SubmitFaultShare.HasValue || settings.SubmitFaultSeed.HasValue) state.Submits.Reseed();
             return Results.Ok(state.Options);
         });
     }
@@ -127,6 +165,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
         var body = new CountingStream(context.Response.BodyWriter);
         context.Response.Body = body;
         var status = 0;
+        var notes = new LogNotes { JobId = route.JobId };
         try
         {
             status = ProxyRefuses(context, state, viaProxy)
@@ -134,13 +173,13 @@ public sealed partial class SandboxServer : IAsyncDisposable
                 : tunnel
                     // The sandbox speaks no TLS, so it can only refuse a tunnel it would have to carry.
                     ? await Text(context, 502, "text/plain", "The sandbox does not open tunnels.")
-                    : await AnswerAsync(context, state, route);
+                    : await AnswerAsync(context, state, route, notes);
         }
         finally
         {
             state.Log.Enqueue(new LogEntry(
-                context.Request.Method, rawTarget, route.JobId, keyAccepted, hadCookie, viaProxy, proxyAuthorization,
-                context.Request.Headers.UserAgent.ToString(), requestId, status, body.Written,
+                context.Request.Method, rawTarget, notes.JobId, keyAccepted, hadCookie, viaProxy, proxyAuthorization,
+                context.Request.Headers.UserAgent.ToString(), requestId, status, body.Written, notes.Fault, notes.Submit,
                 DateTimeOffset.UtcNow));
         }
     }
@@ -159,7 +198,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
         context.Request.Headers.ProxyAuthorization is { Count: > 0 } header ? header.ToString() : null;
 
     /// <summary>Answers one API request and returns the status sent (0 when the connection was dropped).</summary>
-    private static async Task<int> AnswerAsync(HttpContext context, SandboxState state, ApiRoute route)
+    private static async Task<int> AnswerAsync(HttpContext context, SandboxState state, ApiRoute route, LogNotes notes)
     {
         // A session cookie on every answer, errors included, as API gateways and load balancers hand out.
         if (state.Options.SetCookies)
@@ -176,12 +215,21 @@ public sealed partial class SandboxServer : IAsyncDisposable
 
         var key = context.Request.Headers["X-API-KEY"].ToString();
         if (key == state.Options.NoCreditsKey)
-            return await Error(context, 403, "Insufficient API credits", "insufficient_api_credits");
+        {
+            // The account is known, so it may read what it has left: nothing.
+            return route.Kind == ApiRouteKind.Credits
+                ? await CreditsAsync(context, state, 0)
+                : await Error(context, 403, "Insufficient API credits", "insufficient_api_credits");
+        }
         if (!state.Options.Accepts(key))
             return await Error(context, 401, "API Token not found", "invalid_auth_token");
 
-        if (route.Kind == ApiRouteKind.Unknown)
-            return await Error(context, 404, "No such route", "route_not_found");
+        switch (route.Kind)
+        {
+            case ApiRouteKind.Unknown: return await Error(context, 404, "No such route", "route_not_found");
+            case ApiRouteKind.Submit: return await SubmitAsync(context, state, notes);
+            case ApiRouteKind.Credits: return await CreditsAsync(context, state, state.Submits.Credits);
+        }
 
         var job = state.Find(route.JobId!);
         if (job == null) return await Error(context, 404, "Job not found", "not_found");
@@ -189,7 +237,8 @@ public sealed partial class SandboxServer : IAsyncDisposable
 
         if (job.Faults.TryDequeue(out var fault))
         {
-            var faulted = await PlayFaultAsync(ApiFaults, fault, context, job, route);
+            notes.Fault = fault;
+            var faulted = await PlayFaultAsync(ApiFaults, fault, context, argument => new FaultPlay<ApiRoute>(context, job, route, argument));
             if (faulted.HasValue) return faulted.Value;
         }
 

@@ -49,13 +49,22 @@ public sealed class SandboxJob
 }
 
 /// <summary>
-/// One API request: HadCookie when it carried a Cookie header, ViaProxy when it was sent to the sandbox as a forward proxy,
-/// ProxyAuthorization what its Proxy-Authorization header carried short of a password, BytesWritten the body bytes the
-/// server accepted.
+/// One API request: JobId the job it named or the submit created, HadCookie when it carried a Cookie header, ViaProxy when it
+/// was sent to the sandbox as a forward proxy, ProxyAuthorization what its Proxy-Authorization header carried short of a
+/// password, Fault the scripted fault it played, Submit what a submit's body carried, BytesWritten the body bytes the server
+/// accepted.
 /// </summary>
 public sealed record LogEntry(
     string Method, string RawTarget, string? JobId, bool KeyAccepted, bool HadCookie, bool ViaProxy, string? ProxyAuthorization,
-    string? UserAgent, string RequestId, int Status, long BytesWritten, DateTimeOffset At);
+    string? UserAgent, string RequestId, int Status, long BytesWritten, string? Fault, SubmitWire? Submit, DateTimeOffset At);
+
+/// <summary>What answering an API request learns that its log entry keeps.</summary>
+public sealed class LogNotes
+{
+    public string? JobId { get; set; }
+    public string? Fault { get; set; }
+    public SubmitWire? Submit { get; set; }
+}
 
 /// <summary>
 /// One request to the result host: HadApiKey when it carried an X-API-KEY header of any value, HadCookie a Cookie header,
@@ -66,7 +75,7 @@ public sealed record AssetLogEntry(
     string Method, string RawTarget, string JobId, bool HadApiKey, bool HadCookie, bool HadAuthorization, bool ViaProxy,
     string? UserAgent, int Status, long BytesWritten, DateTimeOffset At);
 
-/// <summary>The jobs, the request logs and the account's rate limit.</summary>
+/// <summary>The jobs, the request logs, the account's rate limit and what its submits did.</summary>
 public sealed class SandboxState
 {
     /// <summary>Ids with this prefix are pending jobs the first time they are seen, for large batches.</summary>
@@ -79,10 +88,12 @@ public sealed class SandboxState
     public SandboxState(SandboxOptions options)
     {
         Options = options;
+        Submits = new SubmitState(options);
         _tokens = BurstSize;
     }
 
     public SandboxOptions Options { get; }
+    public SubmitState Submits { get; }
     public ConcurrentDictionary<string, SandboxJob> Jobs { get; } = new(StringComparer.Ordinal);
     public ConcurrentQueue<LogEntry> Log { get; } = new();
 
@@ -99,6 +110,7 @@ public sealed class SandboxState
         Jobs.Clear();
         Log.Clear();
         AssetLog.Clear();
+        Submits.Reset();
         lock (_bucketGate) _tokens = BurstSize;
         lock (_flightGate) _peakInFlight = 0;
     }
