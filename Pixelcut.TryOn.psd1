@@ -10,7 +10,7 @@
     DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('Pixelcut.TryOn.format.ps1xml')
-    CmdletsToExport      = @('Connect-Pixelcut', 'Disconnect-Pixelcut', 'Get-PixelcutConnection', 'Get-PixelcutTryOnJob', 'Save-PixelcutTryOnResult', 'Stop-PixelcutTryOnJob', 'Wait-PixelcutTryOnJob')
+    CmdletsToExport      = @('Connect-Pixelcut', 'Disconnect-Pixelcut', 'Get-PixelcutConnection', 'Get-PixelcutCredit', 'Get-PixelcutTryOnJob', 'Save-PixelcutTryOnResult', 'Start-PixelcutTryOnJob', 'Stop-PixelcutTryOnJob', 'Wait-PixelcutTryOnJob')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

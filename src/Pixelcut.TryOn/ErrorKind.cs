@@ -27,5 +27,9 @@ namespace Pixelcut.TryOn
         DownloadFailed,
         UnsafeFileName,
         FileExists,
+        InvalidImage,
+        InvalidRequest,
+        SubmitOutcomeUnknown,
+        ResultWithoutJobId,
     }
 }

@@ -17,6 +17,7 @@ namespace Pixelcut.TryOn
             JobId = failure.JobId;
             Attempts = failure.Attempts;
             RequestId = failure.RequestId;
+            ResultUrl = failure.ResultUrl;
         }
 
         /// <summary>The module's stable error id, the first part of FullyQualifiedErrorId.</summary>
@@ -35,6 +36,9 @@ namespace Pixelcut.TryOn
 
         /// <summary>The API's id for the last answer (x-request-id, request-id or cf-ray), to quote to Pixelcut support.</summary>
         public string? RequestId { get; }
+
+        /// <summary>For ResultWithoutJobId: the link to the finished picture, valid for an hour; null otherwise.</summary>
+        public string? ResultUrl { get; }
     }
 
     public class PixelcutAuthenticationException : PixelcutApiException

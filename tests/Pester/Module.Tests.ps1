@@ -17,7 +17,7 @@ Describe 'The built module' {
         $manifest.PowerShellVersion | Should -Be ([version]'5.1')
         $data = Import-PowerShellDataFile (Join-Path $modulePath 'Pixelcut.TryOn.psd1')
         $data.CmdletsToExport | Should -Not -Contain '*'
-        $data.CmdletsToExport | Sort-Object | Should -Be @('Connect-Pixelcut', 'Disconnect-Pixelcut', 'Get-PixelcutConnection', 'Get-PixelcutTryOnJob', 'Save-PixelcutTryOnResult', 'Stop-PixelcutTryOnJob', 'Wait-PixelcutTryOnJob')
+        $data.CmdletsToExport | Sort-Object | Should -Be @('Connect-Pixelcut', 'Disconnect-Pixelcut', 'Get-PixelcutConnection', 'Get-PixelcutCredit', 'Get-PixelcutTryOnJob', 'Save-PixelcutTryOnResult', 'Start-PixelcutTryOnJob', 'Stop-PixelcutTryOnJob', 'Wait-PixelcutTryOnJob')
         $manifest.DotNetFrameworkVersion | Should -Be ([version]'4.7.2')
         foreach ($field in 'Tags', 'LicenseUri', 'ProjectUri', 'ReleaseNotes') { $data.PrivateData.PSData[$field] | Should -Not -BeNullOrEmpty -Because "a gallery shows $field" }
         $manifest.Description | Should -Not -BeNullOrEmpty

@@ -15,13 +15,16 @@ public class PublicSurfaceTests
             "Pixelcut.TryOn.Commands.ConnectPixelcutCommand",
             "Pixelcut.TryOn.Commands.DisconnectPixelcutCommand",
             "Pixelcut.TryOn.Commands.GetPixelcutConnectionCommand",
+            "Pixelcut.TryOn.Commands.GetPixelcutCreditCommand",
             "Pixelcut.TryOn.Commands.GetPixelcutTryOnJobCommand",
-            // The cmdlets' shared bases: public because they derive from them, closed to others (private protected
+            // The cmdlets' shared bases: public because the cmdlets derive from them, closed to others (private protected
             // constructor, internal abstract members).
+            "Pixelcut.TryOn.Commands.PixelcutBatchCommand`1",
             "Pixelcut.TryOn.Commands.PixelcutCommand",
             "Pixelcut.TryOn.Commands.PixelcutJobCommand`1",
-            "Pixelcut.TryOn.Commands.PixelcutJobInputCommand",
+            "Pixelcut.TryOn.Commands.PixelcutRequestCommand",
             "Pixelcut.TryOn.Commands.SavePixelcutTryOnResultCommand",
+            "Pixelcut.TryOn.Commands.StartPixelcutTryOnJobCommand",
             "Pixelcut.TryOn.Commands.StopPixelcutTryOnJobCommand",
             "Pixelcut.TryOn.Commands.WaitPixelcutTryOnJobCommand",
             "Pixelcut.TryOn.ErrorKind",
@@ -30,6 +33,7 @@ public class PublicSurfaceTests
             "Pixelcut.TryOn.PixelcutConfigurationException",
             "Pixelcut.TryOn.PixelcutConnection",
             "Pixelcut.TryOn.PixelcutConnectionException",
+            "Pixelcut.TryOn.PixelcutCredit",
             "Pixelcut.TryOn.PixelcutJobFinishedException",
             "Pixelcut.TryOn.PixelcutJobNotFoundException",
             "Pixelcut.TryOn.PixelcutRateLimitException",

@@ -1,70 +1,26 @@
 using System;
-using System.Diagnostics;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
-using Pixelcut.TryOn.Composition;
-using Pixelcut.TryOn.Errors;
-using Pixelcut.TryOn.Dispatch;
-using Pixelcut.TryOn.Resilience;
-using Pixelcut.TryOn.Session;
-using Pixelcut.TryOn.Diagnostics;
 
 namespace Pixelcut.TryOn.Commands
 {
-    /// <summary>One job's work, made on the pipeline thread (so it may keep what was bound with the id) and run on the requester.</summary>
-    /// <param name="sending">Called as each request to the API goes out.</param>
-    internal delegate Task<JobResult<TResult>> JobWork<TResult>(JobRequester requester, Action sending, CancellationToken cancellation) where TResult : class;
-
-    /// <summary>
-    /// A command that sends one piece of work per job: bounded concurrent requests with results in input order,
-    /// progress, and an account of what an early stop leaves unreported. A command only names its work and how it
-    /// writes a success.
-    /// </summary>
-    public abstract class PixelcutJobCommand<TResult> : PixelcutJobInputCommand where TResult : class
+    /// <summary>A command that does one piece of work per job id: cancel, read, save.</summary>
+    public abstract class PixelcutJobCommand<TResult> : PixelcutBatchCommand<TResult> where TResult : class
     {
-        private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1.5);
-        private const double TolerableThrottledShare = 0.03;
-
-        private readonly Stopwatch _watch = new Stopwatch();
-        private OrderedDispatcher<JobResult<TResult>>? _dispatcher;
-        private JobRequester? _requester;
-        // Refused before the first request set up the dispatcher, which counts everything after.
-        private long _refusedBeforeStart;
-        private long _total;
-        private bool _totalKnown = true;
-        private ProgressBar _progress = null!;
-        private readonly EarlyStopAccount? _account;
-
-        /// <param name="action">What the command does to a job, as ShouldProcess and progress name it.</param>
-        /// <param name="effectOnJob">
-        /// What a success did to the job on the server ("cancelled"), or null for a command that changes nothing.
-        /// A command that changes jobs accounts for the ones it leaves unreported when it stops early.
-        /// </param>
+        /// <inheritdoc cref="PixelcutBatchCommand{TResult}(string, string)"/>
         // Only this module's cmdlets derive from it.
-        private protected PixelcutJobCommand(string action, string? effectOnJob = null)
-        {
-            Action = action;
-            _account = effectOnJob == null ? null : new EarlyStopAccount(effectOnJob);
-        }
+        private protected PixelcutJobCommand(string action, string? effectOnJob = null) : base(action, effectOnJob) { }
 
-        /// <summary>A hard cap on requests in flight; without it the number adapts to the API (1 to 64, from 5).</summary>
-        [Parameter]
-        [ValidateRange(ConcurrencyLimiter.MinLimit, ConcurrencyLimiter.MaxLimit)]
-        public int ThrottleLimit { get; set; } = ConcurrencyLimiter.MaxLimit;
-
-        [Parameter]
-        [ValidateRange(1, 3600)]
-        public int TimeoutSec { get; set; } = ConnectionSettings.DefaultTimeoutSec;
-
-        /// <summary>What the command does to a job, as ShouldProcess and progress name it.</summary>
-        private protected string Action { get; }
+        /// <summary>The ids of the jobs; from the pipeline as strings or as objects with a JobId, job_id or Id property.</summary>
+        // Wait-PixelcutTryOnJob binds its JobId the same way.
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Id", "job_id")]
+        [AllowEmptyString]
+        [JobIdTransformation]
+        [ArgumentCompleter(typeof(JobIdCompleter))]
+        public string[] JobId { get; set; } = Array.Empty<string>();
 
         /// <summary>The command's work for one job that was admitted.</summary>
         internal abstract JobWork<TResult> WorkFor(string jobId);
-
-        /// <summary>Writes one success.</summary>
-        private protected abstract void WriteSuccess(TResult result);
 
         /// <summary>
         /// Whether to do the work for a job: by default what ShouldProcess says of the job. A command with reasons of its own
@@ -77,120 +33,15 @@ namespace Pixelcut.TryOn.Commands
             return ShouldProcess(jobId, Action);
         }
 
-        /// <summary>More to say in the progress line, such as bytes written; null for nothing.</summary>
-        private protected virtual string? ProgressDetail => null;
-
-        protected override void BeginProcessing()
+        protected override void ProcessRecord() => StopOnCancellation(() =>
         {
-            base.BeginProcessing();
-            _totalKnown = !MyInvocation.ExpectingInput;
-            _watch.Start();
-            _progress = new ProgressBar(this, Action, ProgressDelay, _watch);
-        }
-
-        protected override void ProcessRecord() => StopOnCancellation(ProcessJobIds);
-
-        protected override void EndProcessing() => StopOnCancellation(Finish);
-
-        // Leaving early must not leave unsaid what the server may have done.
-        private protected override void OnStopping(Action<string> warn)
-        {
-            if (_account != null && _dispatcher != null && _account.Warning(_dispatcher.Untaken()) is string warning) warn(warning);
-        }
-
-        private void ProcessJobIds()
-        {
-            if (_totalKnown) _total += JobId.Length;
+            Expect(JobId.Length);
             foreach (var jobId in JobId)
             {
                 var refusal = RefusalOf(jobId);
-                if (refusal == null && Admit(jobId, out refusal))
-                {
-                    Dispatch(jobId);
-                    continue;
-                }
-                if (refusal != null) WriteInOrder(refusal);
+                if (refusal == null && Admit(jobId, out refusal)) Dispatch(jobId, null, WorkFor(jobId));
+                else if (refusal != null) WriteInOrder(refusal, null);
             }
-        }
-
-        private void Finish()
-        {
-            if (_dispatcher != null)
-            {
-                while (_dispatcher.Pending > 0) WriteResult(_dispatcher.TakeOldest(UpdateProgress));
-            }
-            _progress.Complete();
-            if (_requester == null) return;
-            var statistics = _requester.Statistics;
-            var elapsed = _watch.Elapsed;
-            if (elapsed >= ProgressDelay)
-            {
-                Output.Verbose($"{statistics.Requests} request(s) in {elapsed.TotalSeconds:0.0} s, {statistics.Requests / elapsed.TotalSeconds:0.0} per second, " +
-                    $"at most {statistics.PeakInFlight} in flight, {statistics.Answered429} answered 429, {statistics.Retries} retried.");
-            }
-            // Finding the API's concurrency limit costs a few 429s; more than that means the pace is set too high.
-            var throttled = _requester.ThrottledCount;
-            if (throttled > 0 && throttled > statistics.Requests * TolerableThrottledShare)
-            {
-                Output.Warning($"{throttled} request(s) were rate-limited (429) and retried. If this persists, lower {ConnectionSettings.RateVariable} or -ThrottleLimit.");
-            }
-        }
-
-        private void Dispatch(string jobId)
-        {
-            var dispatcher = _dispatcher ??= Start();
-            var requester = _requester!;
-            var work = WorkFor(jobId);
-            Enqueue(dispatcher, jobId, (sending, cancellation) => work(requester, sending, cancellation));
-        }
-
-        /// <summary>A failure found before sending, kept in input order behind the requests still running.</summary>
-        private void WriteInOrder(Failure failure)
-        {
-            if (_dispatcher == null)
-            {
-                _refusedBeforeStart++;
-                WriteFailure(failure);
-                return;
-            }
-            var result = new JobResult<TResult>(failure.JobId ?? string.Empty, null, failure, Array.Empty<TraceLine>());
-            Enqueue(_dispatcher, result.JobId, (_, _) => Task.FromResult(result));
-        }
-
-        private void Enqueue(OrderedDispatcher<JobResult<TResult>> dispatcher, string jobId,
-            Func<Action, CancellationToken, Task<JobResult<TResult>>> work)
-        {
-            dispatcher.Enqueue(jobId, work);
-            foreach (var ready in dispatcher.TakeReady()) WriteResult(ready);
-            while (dispatcher.IsFull) WriteResult(dispatcher.TakeOldest(UpdateProgress));
-        }
-
-        /// <summary>Set up on the first job that is really sent, so -WhatIf and bad ids need no key.</summary>
-        private OrderedDispatcher<JobResult<TResult>> Start()
-        {
-            var capped = MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit));
-            _requester = CreateRequester(TimeoutSec, capped ? ThrottleLimit : (int?)null);
-            return new OrderedDispatcher<JobResult<TResult>>(ThrottleLimit, StopRequested.Token);
-        }
-
-        private void WriteResult(JobResult<TResult> result)
-        {
-            Output.Trace(result.Trace);
-            if (result.Value != null) WriteSuccess(result.Value);
-            else if (result.Failure != null) WriteFailure(result.Failure);
-            UpdateProgress();
-        }
-
-        private void UpdateProgress() => _progress.Update(() =>
-        {
-            var elapsed = _watch.Elapsed;
-            // Jobs finished, not only written: one slow job holds back the results behind it, not the work.
-            var done = _refusedBeforeStart + (_dispatcher?.Finished ?? 0);
-            var rate = $"{done / elapsed.TotalSeconds:0.0} jobs and {(_requester?.Statistics.Requests ?? 0) / elapsed.TotalSeconds:0.0} requests per second";
-            if (ProgressDetail is string detail) rate += ", " + detail;
-            return _totalKnown && _total > 0
-                ? ($"{done} of {_total} jobs, {rate}", (int)Math.Min(100, 100 * done / _total))
-                : ($"{done} jobs, {rate}", (int?)null);
         });
     }
 }

@@ -12,7 +12,7 @@ namespace Pixelcut.TryOn.Commands
     /// <summary>Waits until Try On jobs are completed or failed, and writes each as it finishes.</summary>
     [Cmdlet(VerbsLifecycle.Wait, "PixelcutTryOnJob")]
     [OutputType(typeof(TryOnJob))]
-    public sealed class WaitPixelcutTryOnJobCommand : PixelcutJobInputCommand
+    public sealed class WaitPixelcutTryOnJobCommand : PixelcutRequestCommand
     {
         private const string Activity = "Wait for Try On jobs";
         private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1);
@@ -23,6 +23,15 @@ namespace Pixelcut.TryOn.Commands
         private JobWatcher? _watcher;
         private ProgressBar _progress = null!;
         private bool _jobWritten;
+
+        /// <summary>The ids of the jobs; from the pipeline as strings or as objects with a JobId, job_id or Id property.</summary>
+        // The job commands bind their JobId the same way.
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Id", "job_id")]
+        [AllowEmptyString]
+        [JobIdTransformation]
+        [ArgumentCompleter(typeof(JobIdCompleter))]
+        public string[] JobId { get; set; } = Array.Empty<string>();
 
         /// <summary>How long to wait for all jobs, in seconds; 0 waits without a limit.</summary>
         [Parameter]

@@ -92,23 +92,23 @@ namespace Pixelcut.TryOn.Errors
                 "Nothing to cancel: the job has already completed or failed. Get-PixelcutTryOnJob shows which.",
                 (m, f, e) => new PixelcutJobFinishedException(m, f, e)),
             [ErrorKind.RateLimitExceeded] = new Rule(ErrorCategory.LimitsExceeded, false,
-                f => $"Pixelcut rate-limited the request for job '{Printable(f.JobId)}' ({StatusAndCode(f)}) after {f.Attempts} attempt(s).",
+                f => $"Pixelcut rate-limited the request for {Of(f)} ({StatusAndCode(f)}) after {f.Attempts} attempt(s).",
                 "Run the command again for this job, or lower -ThrottleLimit or PIXELCUT_REQUESTS_PER_SECOND.",
                 (m, f, e) => new PixelcutRateLimitException(m, f, e)),
             [ErrorKind.ServerError] = new Rule(ErrorCategory.ResourceUnavailable, false,
-                f => $"Pixelcut failed on job '{Printable(f.JobId)}' ({StatusAndCode(f)}) after {f.Attempts} attempt(s): {f.Detail}.",
+                f => $"Pixelcut failed on {Of(f)} ({StatusAndCode(f)}) after {f.Attempts} attempt(s): {f.Detail}.",
                 "Run the command again for this job later; Get-PixelcutTryOnJob shows whether it is still pending or running.",
                 (m, f, e) => new PixelcutServerException(m, f, e)),
             [ErrorKind.UnexpectedResponse] = new Rule(ErrorCategory.InvalidResult, false,
-                f => $"Pixelcut gave an answer the module cannot use for job '{Printable(f.JobId)}' ({StatusAndCode(f)}): {f.Detail}.",
+                f => $"Pixelcut gave an answer the module cannot use for {Of(f)} ({StatusAndCode(f)}): {f.Detail}.",
                 "Check that the base URI points at the Pixelcut API, then run the command again for this job.",
                 (m, f, e) => new PixelcutApiException(m, f, e)),
             [ErrorKind.ConnectionFailed] = new Rule(ErrorCategory.ConnectionError, false,
-                f => $"No answer from Pixelcut for job '{Printable(f.JobId)}' after {f.Attempts} attempt(s): {f.Detail}.",
+                f => $"No answer from Pixelcut for {Of(f)} after {f.Attempts} attempt(s): {f.Detail}.",
                 "Check network access to the base URI (proxy, firewall, DNS), then run the command again for this job.",
                 (m, f, e) => new PixelcutConnectionException(m, f, e)),
             [ErrorKind.RequestTimedOut] = new Rule(ErrorCategory.OperationTimeout, false,
-                f => $"Pixelcut did not answer in time for job '{Printable(f.JobId)}' after {f.Attempts} attempt(s): {f.Detail}.",
+                f => $"Pixelcut did not answer in time for {Of(f)} after {f.Attempts} attempt(s): {f.Detail}.",
                 "Run the command again for this job, or allow more time with -TimeoutSec.",
                 (m, f, e) => new PixelcutConnectionException(m, f, e)),
             [ErrorKind.WaitTimedOut] = new Rule(ErrorCategory.OperationTimeout, false,
@@ -136,9 +136,55 @@ namespace Pixelcut.TryOn.Errors
                 f => $"The result of job '{Printable(f.JobId)}' was not saved: {f.Detail}.",
                 "Add -Force to replace a file that is there, or save into another folder with -Path.",
                 (m, f, e) => new PixelcutApiException(m, f, e)),
+            [ErrorKind.InvalidImage] = new Rule(ErrorCategory.InvalidArgument, false,
+                f => $"The {f.Detail}, so nothing was sent for {Of(f)}.",
+                "Give each image as an absolute https:// URL (http:// only to this machine) or the path of a JPEG, PNG or WEBP file of at most 25 MB and 64 to 6000 px on each side.",
+                (m, f, e) => new PixelcutConfigurationException(m, f, e)),
+            [ErrorKind.InvalidRequest] = new Rule(ErrorCategory.InvalidArgument, false,
+                f => $"Pixelcut refused {Of(f)} ({StatusAndCode(f)}): {f.Detail}. No job was created for it.",
+                "Correct the row as the message says (an image the API cannot read, too large, or of too high a resolution; a garment mode it does not know), then submit that row again.",
+                (m, f, e) => new PixelcutApiException(m, f, e)),
+            [ErrorKind.SubmitOutcomeUnknown] = new Rule(ErrorCategory.ConnectionError, false,
+                f => $"It is not known whether Pixelcut created a job for {Of(f)}: {f.Detail}. A job may have been created and charged; it was not submitted again.",
+                "Check the Pixelcut dashboard and Get-PixelcutCredit before submitting this row again: a blind resubmit may create, and charge, a second job.",
+                (m, f, e) => new PixelcutConnectionException(m, f, e),
+                f => f.StatusCode == 504 || f.Cause is OperationCanceledException ? ErrorCategory.OperationTimeout : ErrorCategory.ConnectionError),
+            [ErrorKind.ResultWithoutJobId] = new Rule(ErrorCategory.InvalidResult, false,
+                f => $"Pixelcut created and finished a job for {Of(f)} but answered with its result instead of a job id ({f.Detail}). It was not submitted again.",
+                "Download the result from the exception's ResultUrl within the hour, for example with Invoke-WebRequest -OutFile; no job id exists to wait for or save.",
+                (m, f, e) => new PixelcutApiException(m, f, e)),
         };
 
         public static Rule For(ErrorKind kind) => Rules[kind];
+
+        /// <summary>
+        /// What a failed submit means for the money: only an answer that proves no job was created may be sent again (a
+        /// 429, the API's 500, a 503, or a connection that failed before the body went out). Anything else that leaves it
+        /// open is SubmitOutcomeUnknown, never retried; a 400 is the API's refusal of the row.
+        /// </summary>
+        /// <param name="mayHaveReachedServer">Whether any of the request's body may have left this machine.</param>
+        public static Failure JudgeSubmit(Failure failure, bool mayHaveReachedServer)
+        {
+            if (For(failure.Kind).Terminating) return failure;
+            var status = failure.StatusCode;
+            if (status == 400) return failure.As(ErrorKind.InvalidRequest);
+            failure = NotAboutAJob(failure);
+            if (status == 429 || status == 500 || status == 503) return failure;
+            var unanswered = status == 0 && (failure.Kind == ErrorKind.ConnectionFailed || failure.Kind == ErrorKind.RequestTimedOut);
+            if (unanswered && !mayHaveReachedServer) return failure;
+            var undecided = unanswered || status >= 500 || (status >= 200 && status <= 299) || (status == 0 && failure.Kind == ErrorKind.UnexpectedResponse);
+            return undecided ? failure.As(ErrorKind.SubmitOutcomeUnknown) : failure;
+        }
+
+        /// <summary>
+        /// A failure from an endpoint that takes no job id: a job's own answers there (no such job, already finished) mean
+        /// the address is not the API's.
+        /// </summary>
+        public static Failure NotAboutAJob(Failure failure) =>
+            failure.Kind == ErrorKind.JobNotFound || failure.Kind == ErrorKind.JobFinished ? failure.As(ErrorKind.UnexpectedResponse) : failure;
+
+        /// <summary>What a failure is about, as its message names it: its subject, else its job.</summary>
+        private static string Of(Failure f) => f.Subject ?? $"job '{Printable(f.JobId)}'";
 
         /// <summary>
         /// What kind of trouble a failed download was: the result host did not give the picture (no whole answer came, or

@@ -41,11 +41,62 @@ namespace Pixelcut.TryOn.Operations
             return (job, null);
         }
 
+        /// <summary>
+        /// Reads a submit's 2xx answer: a job id is the job created. A result link without one is a job created and finished
+        /// at once, whose result must not be lost; anything else leaves open whether a job was created.
+        /// </summary>
+        public static (TryOnJob? Job, Failure? Failure) Submitted(Submission submission, ApiAnswer answer, int attempts)
+        {
+            var body = answer.Json;
+            var jobId = body != null && body.TryGetValue("job_id", out var id) ? Text(id) : null;
+            if (!string.IsNullOrWhiteSpace(jobId))
+            {
+                var status = JsonBody.GetString(body, "status");
+                var job = new TryOnJob(jobId!, string.IsNullOrEmpty(status) ? JobStatus.Pending : KnownStatus(status!), null, null, null,
+                    answer.ReceivedAt, answer.RequestId,
+                    new TryOnJob.Submitted(submission.Person.Shown, submission.Garment.Shown, submission.GarmentMode, attempts));
+                return (job, null);
+            }
+            var resultUrl = JsonBody.GetString(body, "result_url");
+            if (!string.IsNullOrWhiteSpace(resultUrl) && Uri.TryCreate(resultUrl, UriKind.Absolute, out var link))
+            {
+                return (null, new Failure(ErrorKind.ResultWithoutJobId, null, answer.StatusCode, detail: "the result is at " + HttpExchange.Shown(link),
+                    attempts: attempts, requestId: answer.RequestId, resultUrl: resultUrl));
+            }
+            var problem = body == null ? "the answer is not a JSON object: " + answer.BodySnippet : "the answer has no job_id: " + answer.BodySnippet;
+            return (null, new Failure(ErrorKind.SubmitOutcomeUnknown, null, answer.StatusCode, detail: problem, attempts: attempts, requestId: answer.RequestId));
+        }
+
+        /// <summary>The credit balance: credits_remaining as a number, or as the string of one (the schema says string, the example a number).</summary>
+        public static (PixelcutCredit? Credit, string? Problem) Credit(ApiAnswer answer)
+        {
+            object? value = null;
+            if (answer.Json == null || !answer.Json.TryGetValue("credits_remaining", out value) || value == null)
+                return (null, "the answer has no credits_remaining: " + answer.BodySnippet);
+            decimal credits;
+            var read = value is double number
+                ? TryDecimal(number, out credits)
+                : decimal.TryParse(value as string, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out credits);
+            return read ? (new PixelcutCredit(credits, answer.ReceivedAt, answer.RequestId), (string?)null)
+                : (null, "credits_remaining is not a number: " + answer.BodySnippet);
+        }
+
         /// <summary>How a finished job ended, for messages: "completed", or "failed with" its error code.</summary>
         public static string Ending(TryOnJob job) =>
             job.Status == JobStatus.Completed ? "completed"
             : job.Status == JobStatus.Failed ? $"failed with {job.ErrorCode ?? "no error code"}"
             : $"it reads as {job.Status}";
+
+        private static bool TryDecimal(double number, out decimal value)
+        {
+            var fits = !double.IsNaN(number) && !double.IsInfinity(number) && Math.Abs(number) < 7.9e28;
+            value = fits ? (decimal)number : 0;
+            return fits;
+        }
+
+        /// <summary>An id as text, whether the API sent it as a string or a number.</summary>
+        private static string? Text(object? value) =>
+            value is string text ? text : value is double number ? number.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : null;
 
         private static string KnownStatus(string status)
         {

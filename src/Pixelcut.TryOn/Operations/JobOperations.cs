@@ -9,9 +9,23 @@ using Pixelcut.TryOn.Diagnostics;
 
 namespace Pixelcut.TryOn.Operations
 {
-    /// <summary>The endpoints of the Try On API that take a job id, on top of the one request path.</summary>
+    /// <summary>The endpoints of the Try On API that take a job id, and the account's credits, on top of the one request path.</summary>
     internal static class JobOperations
     {
+        public const string CreditsPath = "v1/credits";
+        private const string CreditsSubject = "the credit balance";
+
+        public static async Task<JobResult<PixelcutCredit>> GetCreditAsync(JobRequester requester, CancellationToken cancellation)
+        {
+            var sent = await requester.SendAsync(HttpMethod.Get, string.Empty, CreditsPath, null, continuesJob: false, cancellation).ConfigureAwait(false);
+            if (sent.Value == null) return JobResult<PixelcutCredit>.Failed(sent, ErrorTable.NotAboutAJob(sent.Failure!).About(CreditsSubject));
+            var (credit, problem) = JobAnswers.Credit(sent.Value);
+            return credit != null
+                ? JobResult<PixelcutCredit>.Succeeded(sent, credit)
+                : JobResult<PixelcutCredit>.Failed(sent, new Failure(ErrorKind.UnexpectedResponse, null, sent.Value.StatusCode, detail: problem,
+                    requestId: sent.Value.RequestId, subject: CreditsSubject));
+        }
+
         /// <param name="continuesJob">True for a read that continues work already begun on the job, which goes ahead of jobs not yet sent.</param>
         public static async Task<JobResult<TryOnJob>> GetAsync(JobRequester requester, string jobId, Action? sending, bool continuesJob,
             CancellationToken cancellation)

@@ -52,6 +52,24 @@ namespace Pixelcut.TryOn.Resilience
         }
 
         /// <summary>
+        /// One POST with a body that may create something the user pays for, through the key's gate. It is sent again only
+        /// when the answer proves nothing was created (<see cref="ErrorTable.JudgeSubmit"/>); every other failure ends it.
+        /// </summary>
+        /// <param name="subject">What is sent, as messages name it: "the submit of person image 'p' with garment image 'g'".</param>
+        /// <param name="body">Makes the body afresh for each attempt.</param>
+        public Task<JobResult<ApiAnswer>> SubmitAsync(string subject, string path, Func<HttpContent> body, Action? sending, CancellationToken cancellation)
+        {
+            var trace = new List<TraceLine>();
+            return RetryAsync(_gate, subject, string.Empty, trace, continuesJob: false, async () =>
+            {
+                var attempt = await _http.SendAsync(HttpMethod.Post, string.Empty, path, _timeout, trace.Add, sending, cancellation, body).ConfigureAwait(false);
+                return attempt.Failure == null
+                    ? attempt
+                    : Attempt<ApiAnswer>.Failed(ErrorTable.JudgeSubmit(attempt.Failure, attempt.MayHaveReachedServer), attempt.RetryAfter, attempt.MayHaveReachedServer);
+            }, _gate.OnRetried, cancellation);
+        }
+
+        /// <summary>
         /// Sends through <paramref name="gate"/> until an attempt succeeds, the policy gives up, or the gate stops every
         /// attempt; each failed attempt waits as the retry rule says and says so in <paramref name="trace"/>.
         /// </summary>

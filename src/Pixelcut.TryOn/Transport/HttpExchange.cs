@@ -60,7 +60,9 @@ namespace Pixelcut.TryOn.Transport
                     }
                     catch (Exception e) when (!cancellation.IsCancellationRequested)
                     {
-                        return NoAnswer<T>(request, watch, TransportFault.NoAnswer(jobId, e, timeout, message), trace);
+                        // A body that never began to go out means the server never had the whole request.
+                        var bodyUnsent = message.Content is OnceOnlyContent body && !body.Started;
+                        return NoAnswer<T>(request, watch, TransportFault.NoAnswer(jobId, e, timeout, message), trace, bodyUnsent);
                     }
                 }
 
@@ -72,7 +74,7 @@ namespace Pixelcut.TryOn.Transport
                     }
                     catch (Exception e) when (!cancellation.IsCancellationRequested)
                     {
-                        return NoAnswer<T>(request, watch, TransportFault.NoAnswer(jobId, e, timeout, null), trace);
+                        return NoAnswer<T>(request, watch, TransportFault.NoAnswer(jobId, e, timeout, null), trace, bodyUnsent: false);
                     }
                 }
             }
@@ -90,6 +92,11 @@ namespace Pixelcut.TryOn.Transport
                 var value = string.Equals(header.Key, "X-API-KEY", StringComparison.OrdinalIgnoreCase) ? "***"
                     : string.Join(string.Equals(header.Key, "User-Agent", StringComparison.OrdinalIgnoreCase) ? " " : ", ", header.Value);
                 line.Append(" | ").Append(header.Key).Append(": ").Append(value);
+            }
+            if (message.Content != null)
+            {
+                line.Append(" | body: ").Append(SafeText.Printable(message.Content.Headers.ContentType?.MediaType ?? "(no type)"));
+                if (message.Content.Headers.ContentLength is long length) line.Append(", ").Append(length).Append(" bytes");
             }
             return line.ToString();
         }
@@ -126,13 +133,13 @@ namespace Pixelcut.TryOn.Transport
             return delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
         }
 
-        private static Attempt<T> NoAnswer<T>(string request, Stopwatch watch, Failure failure, Action<TraceLine> trace) where T : class
+        private static Attempt<T> NoAnswer<T>(string request, Stopwatch watch, Failure failure, Action<TraceLine> trace, bool bodyUnsent) where T : class
         {
             trace(TraceLine.Verbose(failure.Kind == ErrorKind.RequestTimedOut
                 ? $"{request} -> {failure.Detail}"
                 : $"{request} -> failed: {failure.Detail} ({watch.ElapsedMilliseconds} ms)"));
             // A refused certificate ends the handshake before a byte of the request is sent.
-            return Attempt<T>.Failed(failure, mayHaveReachedServer: failure.Kind != ErrorKind.CertificateRejected);
+            return Attempt<T>.Failed(failure, mayHaveReachedServer: failure.Kind != ErrorKind.CertificateRejected && !bodyUnsent);
         }
 
         /// <summary>One answer as a reader sees it: its status, request id and time, and the ways to read and trace it.</summary>

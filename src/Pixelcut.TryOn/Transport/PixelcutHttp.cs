@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Threading;
@@ -31,8 +32,9 @@ namespace Pixelcut.TryOn.Transport
         }
 
         /// <param name="sending">Called just before the request goes out, so a caller knows the server may act on it.</param>
+        /// <param name="body">Makes the request's body, afresh for each attempt; null for a request without one.</param>
         public Task<Attempt<ApiAnswer>> SendAsync(HttpMethod method, string jobId, string relativePath, TimeSpan timeout,
-            Action<TraceLine> trace, Action? sending, CancellationToken cancellation)
+            Action<TraceLine> trace, Action? sending, CancellationToken cancellation, Func<HttpContent>? body = null)
         {
             var uri = new Uri(_root, relativePath);
             var changed = JobPath.ChangedBy(uri, _root.AbsolutePath + relativePath);
@@ -41,7 +43,19 @@ namespace Pixelcut.TryOn.Transport
                 trace(TraceLine.Verbose($"Not sending {method} for job '{SafeText.Printable(jobId)}': {changed}."));
                 return Task.FromResult(Attempt<ApiAnswer>.Failed(new Failure(ErrorKind.InvalidJobId, jobId, detail: changed)));
             }
-            return _exchange.SendAsync(NewRequest(method, uri), $"{method} {uri.AbsolutePath}", jobId, timeout, trace, sending,
+            var message = NewRequest(method, uri);
+            try
+            {
+                message.Content = body?.Invoke();
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                message.Dispose();
+                trace(TraceLine.Verbose($"Not sending {method} {uri.AbsolutePath}: {SafeText.Printable(e.Message)}"));
+                return Task.FromResult(Attempt<ApiAnswer>.Failed(new Failure(ErrorKind.InvalidImage, jobId,
+                    detail: "image file could not be read: " + SafeText.Printable(e.Message.TrimEnd('.')), cause: e)));
+            }
+            return _exchange.SendAsync(message, $"{method} {uri.AbsolutePath}", jobId, timeout, trace, sending,
                 answer => ReadAsync(jobId, answer), cancellation);
         }
 

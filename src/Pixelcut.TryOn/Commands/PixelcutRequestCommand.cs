@@ -12,26 +12,18 @@ using Pixelcut.TryOn.Transport;
 namespace Pixelcut.TryOn.Commands
 {
     /// <summary>
-    /// What every command that takes job ids shares, however it works through them: binding, the key and base URI
-    /// rules, which ids are refused before sending, the requester every request goes through, error records, and how
-    /// the command stops (Ctrl+C, an error that ends it, or leaving early).
+    /// What every command that sends work to the API shares, however it works through it: the key and base URI rules,
+    /// which job ids are refused before sending, the requester every request goes through, error records, and how the
+    /// command stops (Ctrl+C, an error that ends it, or leaving early).
     /// </summary>
-    public abstract class PixelcutJobInputCommand : PixelcutCommand, IDisposable
+    public abstract class PixelcutRequestCommand : PixelcutCommand, IDisposable
     {
         private Uri _baseUri = ConnectionSettings.DefaultBaseUri;
         private ProxySetting _proxy = ProxySetting.System;
         private bool _stopped;
 
         // Only this module's cmdlets derive from it.
-        private protected PixelcutJobInputCommand() { }
-
-        /// <summary>The ids of the jobs; from the pipeline as strings or as objects with a JobId, job_id or Id property.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Id", "job_id")]
-        [AllowEmptyString]
-        [JobIdTransformation]
-        [ArgumentCompleter(typeof(JobIdCompleter))]
-        public string[] JobId { get; set; } = Array.Empty<string>();
+        private protected PixelcutRequestCommand() { }
 
         /// <summary>The API key; else the Connect-Pixelcut session's, else PIXELCUT_API_KEY.</summary>
         [Parameter]
@@ -95,14 +87,15 @@ namespace Pixelcut.TryOn.Commands
         }
 
         /// <summary>Writes a failure as its error record; one that dooms every later job ends the command.</summary>
-        private protected void WriteFailure(Failure failure)
+        /// <param name="target">The record's TargetObject: the input the failure is about; the failure's job id by default.</param>
+        private protected void WriteFailure(Failure failure, object? target = null)
         {
             // Under -ErrorAction Stop this error ends the command, and once WriteError returns the pipeline is
             // stopping and the warning stream is closed: nothing more is sent, and whatever must still be said goes first.
             var terminating = ErrorTable.For(failure.Kind).Terminating;
             if (terminating || ErrorActionIsStop()) Stop(Output.Warning);
-            if (terminating) this.Fail(failure);
-            else WriteError(ErrorRecords.For(failure));
+            if (terminating) this.Fail(failure, target);
+            else WriteError(ErrorRecords.For(failure, target));
         }
 
         private void Stop(Action<string> warn)
