@@ -43,14 +43,14 @@ namespace Pixelcut.TryOn
         /// <summary>This failure as it stops another job before that job's next request went out: the same outcome, without this one's request id or cause.</summary>
         public Failure StoppingUnsent(string jobId, int attempts) => new Failure(Kind, jobId, StatusCode, ErrorCode, Detail, attempts, subject: Subject);
 
-        public Failure WithAttempts(int attempts) => new Failure(Kind, JobId, StatusCode, ErrorCode, Detail, attempts, Cause, RequestId, Subject);
+        public Failure WithAttempts(int attempts) => new Failure(Kind, JobId, StatusCode, ErrorCode, Detail, attempts, Cause, RequestId, Subject, ResultUrl);
 
-        public Failure WithDetail(string detail) => new Failure(Kind, JobId, StatusCode, ErrorCode, detail, Attempts, Cause, RequestId, Subject);
+        public Failure WithDetail(string detail) => new Failure(Kind, JobId, StatusCode, ErrorCode, detail, Attempts, Cause, RequestId, Subject, ResultUrl);
 
         /// <summary>This failure as the outcome of the request <paramref name="subject"/> names, which has no job id.</summary>
-        public Failure About(string subject) => new Failure(Kind, null, StatusCode, ErrorCode, Detail, Attempts, Cause, RequestId, subject);
+        public Failure About(string subject) => new Failure(Kind, null, StatusCode, ErrorCode, Detail, Attempts, Cause, RequestId, subject, ResultUrl);
 
         /// <summary>This failure read again as <paramref name="kind"/>, keeping everything it knows.</summary>
-        public Failure As(ErrorKind kind) => new Failure(kind, JobId, StatusCode, ErrorCode, Detail, Attempts, Cause, RequestId, Subject);
+        public Failure As(ErrorKind kind) => new Failure(kind, JobId, StatusCode, ErrorCode, Detail, Attempts, Cause, RequestId, Subject, ResultUrl);
     }
 }

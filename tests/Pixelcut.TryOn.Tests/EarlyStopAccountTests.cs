@@ -12,7 +12,7 @@ public class EarlyStopAccountTests
     [Fact]
     public void Names_the_jobs_done_but_unreported_and_those_sent_without_a_final_answer_once()
     {
-        var account = new EarlyStopAccount("cancelled");
+        var account = new EarlyStopAccount("cancelled", "Get-PixelcutTryOnJob shows their status.");
         var untaken = new[]
         {
             Item("done", sent: true, new JobResult<CancelledJob>("done", new CancelledJob("done", "Job cancelled", DateTime.UtcNow, 1, null), null, Array.Empty<TraceLine>())),
@@ -30,9 +30,17 @@ public class EarlyStopAccountTests
     }
 
     [Fact]
+    public void Names_a_success_not_reported_by_what_its_result_says_when_asked()
+    {
+        var account = new EarlyStopAccount("created", "Check first.", created => "job " + ((CancelledJob)created).JobId);
+        var done = new JobResult<CancelledJob>("row 1", new CancelledJob("j-7", "ok", DateTime.UtcNow, 1, null), null, Array.Empty<TraceLine>());
+        Assert.Equal("Stopped before every job was reported. Created, not reported: job j-7. Check first.", account.Warning(new[] { Item("row 1", sent: true, done) }));
+    }
+
+    [Fact]
     public void Says_nothing_when_no_job_may_have_been_acted_on()
     {
-        var account = new EarlyStopAccount("cancelled");
+        var account = new EarlyStopAccount("cancelled", "Get-PixelcutTryOnJob shows their status.");
         Assert.Null(account.Warning(new[] { Item("waiting", sent: false), Item("finished", sent: true, Failed("finished", ErrorKind.JobFinished, true)) }));
     }
 }

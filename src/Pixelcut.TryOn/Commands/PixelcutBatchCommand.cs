@@ -38,15 +38,15 @@ namespace Pixelcut.TryOn.Commands
         private readonly EarlyStopAccount? _account;
 
         /// <param name="action">What the command does to a job, as ShouldProcess and progress name it.</param>
-        /// <param name="effectOnJob">
-        /// What a success did to the job on the server ("cancelled"), or null for a command that changes nothing.
-        /// A command that changes jobs accounts for the ones it leaves unreported when it stops early.
+        /// <param name="account">
+        /// For a command that changes jobs, the account of those it leaves unreported when it stops early; null for a
+        /// command that changes nothing.
         /// </param>
         // Only this module's cmdlets derive from it.
-        private protected PixelcutBatchCommand(string action, string? effectOnJob)
+        private protected PixelcutBatchCommand(string action, EarlyStopAccount? account)
         {
             Action = action;
-            _account = effectOnJob == null ? null : new EarlyStopAccount(effectOnJob);
+            _account = account;
         }
 
         /// <summary>A hard cap on requests in flight; without it the number adapts to the API (1 to 64, from 5).</summary>

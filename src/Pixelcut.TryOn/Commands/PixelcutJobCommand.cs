@@ -1,14 +1,15 @@
 using System;
 using System.Management.Automation;
+using Pixelcut.TryOn.Dispatch;
 
 namespace Pixelcut.TryOn.Commands
 {
     /// <summary>A command that does one piece of work per job id: cancel, read, save.</summary>
     public abstract class PixelcutJobCommand<TResult> : PixelcutBatchCommand<TResult> where TResult : class
     {
-        /// <inheritdoc cref="PixelcutBatchCommand{TResult}(string, string)"/>
+        /// <inheritdoc cref="PixelcutBatchCommand{TResult}(string, EarlyStopAccount)"/>
         // Only this module's cmdlets derive from it.
-        private protected PixelcutJobCommand(string action, string? effectOnJob = null) : base(action, effectOnJob) { }
+        private protected PixelcutJobCommand(string action, EarlyStopAccount? account = null) : base(action, account) { }
 
         /// <summary>The ids of the jobs; from the pipeline as strings or as objects with a JobId, job_id or Id property.</summary>
         // Wait-PixelcutTryOnJob binds its JobId the same way.

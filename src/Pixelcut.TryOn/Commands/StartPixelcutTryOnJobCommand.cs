@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using System.Threading;
+using Pixelcut.TryOn.Dispatch;
 using Pixelcut.TryOn.Operations;
 
 namespace Pixelcut.TryOn.Commands
@@ -13,7 +14,10 @@ namespace Pixelcut.TryOn.Commands
     {
         private long _uploadedBytes;
 
-        public StartPixelcutTryOnJobCommand() : base("Submit Try On job", effectOnJob: "created") { }
+        // A job created but not reported is named by its id: no endpoint lists jobs, so the warning is where it is found again.
+        public StartPixelcutTryOnJobCommand()
+            : base("Submit Try On job", new EarlyStopAccount("created",
+                "Check the Pixelcut dashboard and Get-PixelcutCredit before submitting any of them again.", created => ((TryOnJob)created).JobId)) { }
 
         /// <summary>The person's picture: an absolute https URL, or the path of a local JPEG, PNG or WEBP file.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]

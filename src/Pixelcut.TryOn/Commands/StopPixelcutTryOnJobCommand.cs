@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Pixelcut.TryOn.Dispatch;
 using Pixelcut.TryOn.Operations;
 
 namespace Pixelcut.TryOn.Commands
@@ -8,7 +9,8 @@ namespace Pixelcut.TryOn.Commands
     [OutputType(typeof(CancelledJob))]
     public sealed class StopPixelcutTryOnJobCommand : PixelcutJobCommand<CancelledJob>
     {
-        public StopPixelcutTryOnJobCommand() : base("Cancel Try On job", effectOnJob: "cancelled") { }
+        public StopPixelcutTryOnJobCommand()
+            : base("Cancel Try On job", new EarlyStopAccount("cancelled", "Get-PixelcutTryOnJob shows their status.")) { }
 
         /// <summary>Writes a CancelledJob for each job cancelled; without it a success writes nothing.</summary>
         [Parameter]

@@ -146,6 +146,111 @@ Get-PixelcutTryOnJob $ids | Save-PixelcutTryOnResult -Path ./results -Force
             )
         }
 
+        'Start-PixelcutTryOnJob' = @{
+            Synopsis    = 'Submits Pixelcut Try On jobs; each job created spends the account''s credits.'
+            Description = @(
+                'Start-PixelcutTryOnJob submits one Try On job per person and garment image pair through the Pixelcut API (POST /v1/try-on), always asynchronously (wait_for_result false), and writes one Pixelcut.TryOn.TryOnJob per job created, in input order: JobId, Status (Pending unless the answer names another), SubmittedAt (UTC), RequestId, Attempts, and the inputs as given for audit: PersonImage, GarmentImage (a file''s full path, or a URL without its query string, which may be a signed grant) and GarmentMode. It pipes into Wait-PixelcutTryOnJob, Get-PixelcutTryOnJob, Stop-PixelcutTryOnJob and Save-PixelcutTryOnResult.'
+                'Each image is an absolute https:// URL (http:// only to this machine) or the path of a local JPEG, PNG or WEBP file (a PowerShell path, relative to the current location). Two URLs go as a JSON body; with any local file the request is multipart/form-data, the file as part person_image or garment_image. Local files are checked before anything is sent: a missing or unreadable file, one over 25 MB, one that is not JPEG, PNG or WEBP by its signature, or one whose width or height is outside 64 to 6000 px gets error InvalidImage for that row, as does a text that is neither an existing file nor an absolute http(s) URL.'
+                'A job is never submitted twice by this module. A submit is sent again only when the answer proves no job was created: a 429, a 500 or 503 from the API, or a connection that failed before the request''s body went out. Anything else that leaves it open (a timeout or dropped connection after sending, a 502 or 504 from a gateway, an answer that cannot be read) gives SubmitOutcomeUnknown for that row and is not retried; check the dashboard and Get-PixelcutCredit before submitting that row again. The request body can be sent once only, so no runtime can resend it either.'
+                'A 400 gives InvalidRequest with the API''s error_code (invalid_parameter, unsupported_image_format, file_size_too_large, resolution_too_high, ...). A rejected key or an account without credits (403 insufficient_api_credits) stops the command, and the rows after it are not sent. A 2xx that carries a result link but no job id gives ResultWithoutJobId, whose exception''s ResultUrl holds the link. Every error record''s TargetObject is the row that was piped in (the Import-Csv row itself), or the person image when the parameters were given directly. When the command stops early, one warning names the rows that were sent without a final answer.'
+            )
+            Parameters  = @{
+                PersonImage   = 'The picture of the person: an absolute https:// URL, or the path of a local JPEG, PNG or WEBP file. Binds from a person_image_url, person_image or PersonImageUrl column.'
+                GarmentImage  = 'The picture of the garment: an absolute https:// URL, or the path of a local JPEG, PNG or WEBP file. Binds from a garment_image_url, garment_image or GarmentImageUrl column.'
+                GarmentMode   = 'Which part of the body the garment dresses: Auto (the default; the API decides), Full (dresses, jumpsuits), Upper (shirts, jackets) or Lower (pants, skirts). Binds from a garment_mode column.'
+                SkipGarmentPreprocessing = 'Sends preprocess_garment false: the garment is used as it is, without removing its background first. Results sometimes improve without it.'
+                MaxRetryCount = 'How many times a submit answered 429, 500 or 503, or whose connection failed before its body went out, is sent again, from 0 to 20. Default 5. Nothing else is retried: it might create a second job.'
+                TimeoutSec    = 'How long one attempt may take, upload included, in seconds, from 1 to 3600. Default 30. A timeout after the body went out gives SubmitOutcomeUnknown.'
+                WhatIf        = 'Shows which jobs would be submitted, after checking local files, without sending any request and without needing a key.'
+                Confirm       = 'Asks before submitting each job. ''Yes to All'' covers the rest of the pipeline.'
+            }
+            Inputs      = @(@{ Type = 'System.Management.Automation.PSObject'; Description = 'Rows with PersonImage and GarmentImage (or person_image_url and garment_image_url) properties, and optionally GarmentMode: Import-Csv rows, for example.' })
+            Outputs     = @(@{ Type = 'Pixelcut.TryOn.TryOnJob'; Description = 'One per job created: JobId, Status, SubmittedAt, RequestId, Attempts, PersonImage, GarmentImage and GarmentMode; Export-Csv keeps every field.' })
+            Notes       = 'Every created job spends credits, and no endpoint lists jobs: keep the output (Export-Csv) to find the jobs again. Submits share the key''s pace (PIXELCUT_REQUESTS_PER_SECOND) with every other command.'
+            Examples    = @(
+                @{
+                    Title   = 'Render a catalogue: submit, wait, save'
+                    Code    = 'Import-Csv catalog.csv | Start-PixelcutTryOnJob | Wait-PixelcutTryOnJob | Save-PixelcutTryOnResult -Path ./renders'
+                    Remarks = 'catalog.csv has PersonImage and GarmentImage columns (URLs or file paths) and optionally GarmentMode. Each row is submitted once, waited for and saved as ./renders/<JobId>.jpg.'
+                }
+                @{
+                    Title   = 'Preview, then submit one pair at the prompt'
+                    Code    = @'
+Start-PixelcutTryOnJob ./model.jpg https://cdn.example.com/shirt.png -GarmentMode Upper -WhatIf
+Start-PixelcutTryOnJob ./model.jpg https://cdn.example.com/shirt.png -GarmentMode Upper
+'@
+                    Remarks = 'The first line checks ./model.jpg and prints one ''What if'' line; the second uploads it and shows the job created.'
+                }
+                @{
+                    Title   = 'A runbook with the key in the environment, keeping a record of every job'
+                    Code    = @'
+$env:PIXELCUT_API_KEY = Get-AutomationVariable -Name PixelcutApiKey
+if ((Get-PixelcutCredit).CreditsRemaining -lt 100) { throw 'Not enough credits for the batch.' }
+Import-Csv ./catalog.csv | Start-PixelcutTryOnJob -ErrorVariable failed -ErrorAction SilentlyContinue | Export-Csv ./submitted.csv
+'@
+                    Remarks = 'submitted.csv lists every job created with its inputs; $failed holds one error record per row that was not submitted.'
+                }
+                @{
+                    Title   = 'Never resubmit a row whose outcome is unknown'
+                    Code    = @'
+Import-Csv ./catalog.csv | Start-PixelcutTryOnJob -ErrorVariable failed -ErrorAction SilentlyContinue | Export-Csv ./submitted.csv
+$failed | Where-Object FullyQualifiedErrorId -like 'SubmitOutcomeUnknown,*' | ForEach-Object TargetObject | Export-Csv ./check-first.csv
+$failed | Where-Object FullyQualifiedErrorId -like 'InvalidImage,*' | ForEach-Object { $_.Exception.Message }
+'@
+                    Remarks = 'Rows in check-first.csv may have created a job: look at the dashboard before submitting them again. TargetObject is the Import-Csv row itself.'
+                }
+            )
+        }
+
+        'Get-PixelcutCredit' = @{
+            Synopsis    = 'Gets the Pixelcut account''s credit balance.'
+            Description = @(
+                'Get-PixelcutCredit reads the balance of the account the key belongs to (GET /v1/credits) and writes one Pixelcut.TryOn.PixelcutCredit: CreditsRemaining (a number; the API may send it as a string), RetrievedAt (UTC) and RequestId. A runbook can check it before a batch.'
+                'It takes the key, base URI and proxy the other commands take, and keeps the same pace. A rejected key stops it (InvalidAuthToken); other failures give one error record (RateLimitExceeded, ServerError, ConnectionFailed, RequestTimedOut, UnexpectedResponse).'
+            )
+            Parameters  = @{
+                MaxRetryCount = 'How many times a 429, 500, 502, 503, 504, dropped connection or timeout is retried, from 0 to 20. Default 5.'
+            }
+            Inputs      = @(@{ Type = 'None'; Description = 'Get-PixelcutCredit takes no pipeline input.' })
+            Outputs     = @(@{ Type = 'Pixelcut.TryOn.PixelcutCredit'; Description = 'CreditsRemaining, RetrievedAt and RequestId.' })
+            Notes       = 'Reading the balance costs no credits.'
+            Examples    = @(
+                @{
+                    Title   = 'See the balance at the prompt'
+                    Code    = 'Get-PixelcutCredit'
+                    Remarks = 'Shows CreditsRemaining, RetrievedAt and RequestId.'
+                }
+                @{
+                    Title   = 'Check the balance before a catalogue run'
+                    Code    = @'
+$rows = Import-Csv ./catalog.csv
+if ((Get-PixelcutCredit).CreditsRemaining -lt $rows.Count) { throw "Not enough credits for $($rows.Count) jobs." }
+$rows | Start-PixelcutTryOnJob | Export-Csv ./submitted.csv
+'@
+                    Remarks = 'Each job costs at least one credit; a garment that needs extracting costs more.'
+                }
+                @{
+                    Title   = 'A runbook with the key in the environment'
+                    Code    = @'
+$env:PIXELCUT_API_KEY = Get-AutomationVariable -Name PixelcutApiKey
+try { $credit = Get-PixelcutCredit -ErrorAction Stop }
+catch { "Could not read the balance: $($_.FullyQualifiedErrorId)"; exit 2 }
+"$($credit.CreditsRemaining) credits left"
+'@
+                    Remarks = 'Nothing prompts, and the key never appears in the output.'
+                }
+                @{
+                    Title   = 'Compare the balance before and after a batch'
+                    Code    = @'
+$before = (Get-PixelcutCredit).CreditsRemaining
+Import-Csv ./catalog.csv | Start-PixelcutTryOnJob | Export-Csv ./submitted.csv
+'{0} credits spent' -f ($before - (Get-PixelcutCredit).CreditsRemaining)
+'@
+                    Remarks = 'Credits are spent as jobs succeed, so the difference grows until every job has finished.'
+                }
+            )
+        }
+
         'Get-PixelcutTryOnJob'  = @{
             Synopsis    = 'Gets the status of Pixelcut Try On jobs.'
             Description = @(
