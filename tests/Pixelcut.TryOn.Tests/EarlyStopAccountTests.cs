@@ -10,7 +10,7 @@ public class EarlyStopAccountTests
         new(jobId, null, new Failure(kind, jobId), Array.Empty<TraceLine>(), mayHaveReachedServer);
 
     [Fact]
-    public void Names_the_jobs_done_but_unreported_and_those_sent_without_a_final_answer_once()
+    public void Names_the_jobs_done_but_unreported_and_those_sent_without_a_final_answer()
     {
         var account = new EarlyStopAccount("cancelled", "Get-PixelcutTryOnJob shows their status.");
         var untaken = new[]
@@ -26,7 +26,6 @@ public class EarlyStopAccountTests
 
         Assert.Equal("Stopped before every job was reported. Cancelled, not reported: done; sent without a final answer, may have been cancelled: " +
             "in-flight, timed-out. Get-PixelcutTryOnJob shows their status.", account.Warning(untaken));
-        Assert.Null(account.Warning(untaken));
     }
 
     [Fact]

@@ -3,8 +3,12 @@ using System.Management.Automation;
 namespace Pixelcut.TryOn.Tests;
 
 /// <summary>What a save decides without a network: which record spares a status read, which links are fetched, and how each failure reads.</summary>
-public class ResultSaverTests
+public sealed class ResultSaverTests : IDisposable
 {
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory();
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
     private static readonly DateTime Now = new(2025, 6, 1, 12, 0, 0, DateTimeKind.Utc);
 
     private static TryOnJob Job(string status, DateTime retrievedAt, string? resultUrl = "https://assets.example.test/a.jpg",
@@ -44,54 +48,6 @@ public class ResultSaverTests
         Assert.Equal("Job 'a' has no result to save: it is Failed (content_filter_error: Job processing failed).", exception.Message);
         Assert.Equal("content_filter_error", exception.ErrorCode);
         Assert.Equal("req-1", exception.RequestId);
-    }
-
-    [Theory]
-    [InlineData("https://assets.example.test/a.jpg?sig=1", null)]
-    [InlineData("http://127.0.0.1:5000/assets/a.jpg", null)]
-    [InlineData("http://localhost/a.jpg", null)]
-    [InlineData("http://[::1]/a.jpg", null)]
-    [InlineData("http://example.com/x.jpg", "plain http to a host that is not this machine")]
-    [InlineData("ftp://example.com/x.jpg", "not an https address")]
-    [InlineData("file:///etc/passwd", "not an https address")]
-    [InlineData("/assets/x.jpg", "result link")]
-    [InlineData("assets/x.jpg", "not an absolute address")]
-    [InlineData("https://user:secret@example.com/x.jpg", "user name or password")]
-    [InlineData("", "no result link")]
-    [InlineData(null, "no result link")]
-    public void Only_an_https_link_or_one_to_this_machine_is_fetched(string? resultUrl, string? problem)
-    {
-        var (link, said) = ResultDownload.Checked(resultUrl);
-        if (problem == null)
-        {
-            Assert.NotNull(link);
-            Assert.Null(said);
-        }
-        else
-        {
-            Assert.Null(link);
-            Assert.Contains(problem, said);
-            Assert.DoesNotContain("secret", said);
-        }
-    }
-
-    [Fact]
-    public void A_link_is_shown_without_its_query()
-    {
-        Assert.Equal("https://assets.example.test/a.jpg", HttpExchange.Shown(new Uri("https://assets.example.test/a.jpg?X-Amz-Signature=abc")));
-        Assert.Equal("/login", HttpExchange.Shown(new Uri("/login?token=abc", UriKind.Relative)));
-    }
-
-    [Fact]
-    public void What_came_instead_of_a_picture_is_named_by_its_content_type_and_start()
-    {
-        var html = "<html>\n<title>Sign in to Hotel Wi-Fi</title>"u8.ToArray();
-        Assert.Equal("the answer is text/html; charset=utf-8, not a JPEG picture; it starts '<html> <title>Sign in to Hotel Wi-Fi</title>'",
-            ResultDownload.NotAPicture("text/html; charset=utf-8", html, html.Length));
-        var png = new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0 };
-        Assert.Equal("the answer is image/png, not a JPEG picture; it starts bytes 89 50 4E 47 0D 0A 1A 0A",
-            ResultDownload.NotAPicture("image/png", png, png.Length));
-        Assert.Equal("the answer is empty (no content type), not a JPEG picture", ResultDownload.NotAPicture(null, [], 0));
     }
 
     private static readonly Dictionary<string, Func<Failure>> Cases = new()
@@ -167,7 +123,7 @@ public class ResultSaverTests
         var api = new ScriptedHandler(Status("https://assets.example.test/a.jpg?v=1"), Status("https://assets.example.test/a.jpg?v=2"));
         var resultHost = new ScriptedHandler(Refused(), Picture());
         var (saver, requester) = Create(api, resultHost);
-        var path = Path.Combine(Directory.CreateTempSubdirectory().FullName, "a.jpg");
+        var path = Path.Combine(_folder.FullName, "a.jpg");
 
         var saved = await saver.SaveAsync(requester, "a", path, null, null, CancellationToken.None);
 
@@ -184,7 +140,7 @@ public class ResultSaverTests
         var api = new ScriptedHandler(Status("https://assets.example.test/a.jpg?v=1"), Status("https://assets.example.test/a.jpg?v=2"));
         var resultHost = new ScriptedHandler(Refused(), Refused());
         var (saver, requester) = Create(api, resultHost);
-        var folder = Directory.CreateTempSubdirectory().FullName;
+        var folder = _folder.FullName;
 
         var saved = await saver.SaveAsync(requester, "a", Path.Combine(folder, "a.jpg"), null, null, CancellationToken.None);
 

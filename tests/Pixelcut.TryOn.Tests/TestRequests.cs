@@ -5,6 +5,14 @@ internal static class TestRequests
 {
     public static readonly Uri BaseUri = new("https://api.example.test");
 
+    /// <summary>An answer for a <see cref="ScriptedHandler"/>: a status and a body, and Retry-After when given.</summary>
+    public static Func<HttpResponseMessage> Answer(System.Net.HttpStatusCode status, string body, TimeSpan? retryAfter = null) => () =>
+    {
+        var response = new HttpResponseMessage(status) { Content = new StringContent(body) };
+        if (retryAfter.HasValue) response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(retryAfter.Value);
+        return response;
+    };
+
     public static HttpExchange Exchange(HttpMessageHandler handler, bool logExchange = false) =>
         new(new HttpMessageInvoker(handler), "Pixelcut.TryOn/test", logExchange);
 

@@ -45,8 +45,7 @@ namespace Pixelcut.TryOn.Commands
 
         private void CheckKey(ApiKey key, Uri baseUri, ProxySetting proxy)
         {
-            var requester = CreateRequester(key, "Connect-Pixelcut -ApiKey", baseUri, proxy, RetryPolicy.DefaultMaxRetryCount,
-                ConnectionSettings.DefaultTimeoutSec, throttleLimit: null);
+            var requester = CreateRequester(key, baseUri, proxy, RetryPolicy.DefaultMaxRetryCount, ConnectionSettings.DefaultTimeoutSec, throttleLimit: null);
             JobResult<TryOnJob> result;
             try
             {

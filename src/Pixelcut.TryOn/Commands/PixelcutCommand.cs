@@ -43,15 +43,12 @@ namespace Pixelcut.TryOn.Commands
             this.Settle(ConnectionSettings.GivenProxy(Proxy, ProxyCredential?.GetNetworkCredential(), ProxyUseDefaultCredentials, sessionProxy));
 
         /// <summary>The requester for this command's API requests, from the one request stack; its settings go to -Debug.</summary>
-        private protected JobRequester CreateRequester(ApiKey key, string keySource, Uri baseUri, ProxySetting proxy, int maxRetryCount,
-            int timeoutSec, int? throttleLimit)
+        private protected JobRequester CreateRequester(ApiKey key, Uri baseUri, ProxySetting proxy, int maxRetryCount, int timeoutSec, int? throttleLimit)
         {
             var rate = this.Settle(ConnectionSettings.ResolveRequestsPerSecond());
             var userAgent = UserAgentText();
-            Output.Debug($"API key from {keySource}; base URI {baseUri}; proxy {ConnectionSettings.Describe(proxy)}; " +
-                $"{rate.ToString(CultureInfo.InvariantCulture)} requests/s; " +
-                (throttleLimit.HasValue ? $"at most {throttleLimit} in flight" : "requests in flight adapt to the API") +
-                $"; {maxRetryCount} retries; {timeoutSec} s per attempt; User-Agent {userAgent}.");
+            Output.Debug($"Base URI {baseUri}; proxy {ConnectionSettings.Describe(proxy)}; {rate.ToString(CultureInfo.InvariantCulture)} requests/s; " +
+                $"{maxRetryCount} retries; {timeoutSec} s per attempt; User-Agent {userAgent}.");
             return RequestStack.ForApi(new ApiSettings(baseUri, key, proxy, userAgent, rate, maxRetryCount, TimeSpan.FromSeconds(timeoutSec),
                 throttleLimit, Output.ShowsDebug));
         }

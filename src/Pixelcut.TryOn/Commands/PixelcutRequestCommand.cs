@@ -67,7 +67,8 @@ namespace Pixelcut.TryOn.Commands
         private protected JobRequester CreateRequester(int timeoutSec, int? throttleLimit)
         {
             var (key, keySource) = this.Settle(ConnectionSettings.ResolveApiKey(ApiKey, Session.ApiKey));
-            return CreateRequester(key, keySource, _baseUri, _proxy, MaxRetryCount, timeoutSec, throttleLimit);
+            Output.Debug($"API key from {keySource}; " + (throttleLimit.HasValue ? $"at most {throttleLimit} in flight." : "requests in flight adapt to the API."));
+            return CreateRequester(key, _baseUri, _proxy, MaxRetryCount, timeoutSec, throttleLimit);
         }
 
         /// <summary>The proxy this command's requests travel through: -Proxy, else the session's, else the system's.</summary>

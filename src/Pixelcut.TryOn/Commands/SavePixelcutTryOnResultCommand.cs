@@ -69,7 +69,7 @@ namespace Pixelcut.TryOn.Commands
             if (_claimedPaths.TryGetValue(path, out var claimedBy))
                 return new Failure(ErrorKind.FileExists, jobId,
                     detail: $"job '{SafeText.Printable(claimedBy)}' in this command saves to '{path}', which is the same file where names ignore case");
-            if (Directory.Exists(path) || (File.Exists(path) && !Force)) return TemporaryFiles.FileExists(jobId, path);
+            if (Directory.Exists(path) || (File.Exists(path) && !Force)) return ResultFileName.Exists(jobId, path);
             return null;
         }
 

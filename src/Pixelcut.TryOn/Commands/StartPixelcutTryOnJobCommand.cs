@@ -55,7 +55,7 @@ namespace Pixelcut.TryOn.Commands
             if (refusal != null)
             {
                 WriteInOrder(new Failure(ErrorKind.InvalidImage, null, detail: refusal,
-                    subject: $"the row of person image '{Shown(PersonImage)}' with garment image '{Shown(GarmentImage)}'"), target);
+                    subject: $"the row of person image '{ImageInput.AsShown(PersonImage)}' with garment image '{ImageInput.AsShown(GarmentImage)}'"), target);
                 return;
             }
             var mode = char.ToUpperInvariant(GarmentMode[0]) + GarmentMode.Substring(1).ToLowerInvariant();
@@ -98,12 +98,6 @@ namespace Pixelcut.TryOn.Commands
                 return (null, $"'{given}' is neither an absolute http(s) URL nor an existing file");
             return ImageInput.FromFile(path);
         }
-
-        /// <summary>A given image as a message shows it: a link without its query, which may be a signed grant.</summary>
-        private static string Shown(string given) =>
-            Uri.TryCreate(given, UriKind.Absolute, out var link) && (link.Scheme == Uri.UriSchemeHttps || link.Scheme == Uri.UriSchemeHttp)
-                ? Transport.HttpExchange.Shown(link)
-                : given;
 
         private void Uploaded(int bytes) => Interlocked.Add(ref _uploadedBytes, bytes);
     }

@@ -6,40 +6,6 @@ using Pixelcut.TryOn.Transport;
 
 namespace Pixelcut.TryOn.Composition
 {
-    /// <summary>What one command's API requests are sent with, resolved by the command.</summary>
-    internal sealed class ApiSettings
-    {
-        public ApiSettings(Uri baseUri, ApiKey key, ProxySetting proxy, string userAgent, double requestsPerSecond, int maxRetryCount,
-            TimeSpan timeout, int? throttleLimit, bool logsExchange)
-        {
-            BaseUri = baseUri;
-            Key = key;
-            Proxy = proxy;
-            UserAgent = userAgent;
-            RequestsPerSecond = requestsPerSecond;
-            MaxRetryCount = maxRetryCount;
-            Timeout = timeout;
-            ThrottleLimit = throttleLimit;
-            LogsExchange = logsExchange;
-        }
-
-        public Uri BaseUri { get; }
-        public ApiKey Key { get; }
-        public ProxySetting Proxy { get; }
-        public string UserAgent { get; }
-        public double RequestsPerSecond { get; }
-        public int MaxRetryCount { get; }
-
-        /// <summary>How long one attempt may take.</summary>
-        public TimeSpan Timeout { get; }
-
-        /// <summary>A hard cap the user set on requests in flight; null to let them adapt, shared by the key's commands.</summary>
-        public int? ThrottleLimit { get; }
-
-        /// <summary>Whether each request and answer is traced in full, for -Debug.</summary>
-        public bool LogsExchange { get; }
-    }
-
     /// <summary>
     /// The one place a request's stack is put together, so its order can be read in one function. Every command gets its
     /// requester here; the key's limiter and pacer are shared by every command with that key in the process.
@@ -65,8 +31,9 @@ namespace Pixelcut.TryOn.Composition
             new JobRequester(api, new KeyGate(limiter, new CircuitBreaker(clock), pacer, clock), retries, clock, timeout);
 
         /// <summary>
-        /// A download of a result link, outermost first: the retry loop of the API's requester, the command's cap on downloads
-        /// at once, the result host's own circuit, and the exchange through the same proxy, without the key.
+        /// The saver of a command's results. Each download, outermost first: the retry loop (the API requester's, which the
+        /// saver is handed per job), the command's cap on downloads at once, the result host's own circuit, and the exchange
+        /// through the same proxy, without the key.
         /// </summary>
         public static ResultSaver ForSaving(ProxySetting proxy, string userAgent, bool logsExchange, bool replace)
         {

@@ -7,14 +7,13 @@ namespace Pixelcut.TryOn.Dispatch
     /// <summary>
     /// What an early stop (Ctrl+C, a terminating error, -ErrorAction Stop, a failure further down the pipeline) would leave
     /// unsaid of the jobs a command changes: the ones the server acted on but the command has not reported, and the ones
-    /// sent without a final answer. Said once, however the command stops.
+    /// sent without a final answer.
     /// </summary>
     internal sealed class EarlyStopAccount
     {
         private readonly string _effect;
         private readonly string _advice;
         private readonly Func<object, string>? _doneName;
-        private bool _given;
 
         /// <param name="effectOnJob">What a success did to the job on the server, as the warning says it: "cancelled".</param>
         /// <param name="advice">What to do about them, the warning's last sentence.</param>
@@ -26,11 +25,9 @@ namespace Pixelcut.TryOn.Dispatch
             _doneName = doneName;
         }
 
-        /// <summary>The one warning for what <paramref name="untaken"/> holds; null when nothing is left unsaid, or it was said already.</summary>
+        /// <summary>The warning for what <paramref name="untaken"/> holds; null when nothing is left unsaid.</summary>
         public string? Warning<T>(IReadOnlyList<OrderedDispatcher<JobResult<T>>.UntakenItem> untaken) where T : class
         {
-            if (_given) return null;
-            _given = true;
             var done = new List<string>();
             var maybe = new List<string>();
             foreach (var item in untaken)

@@ -24,6 +24,9 @@ namespace Pixelcut.TryOn.Files
         private static readonly string[] NumberedDevices = { "COM", "LPT" };
         private const string DeviceDigits = "0123456789\u00B9\u00B2\u00B3";
 
+        /// <summary>A result not saved because its file is there already.</summary>
+        public static Failure Exists(string jobId, string path) => new Failure(ErrorKind.FileExists, jobId, detail: $"'{path}' already exists");
+
         /// <summary>The file name for the job's result.</summary>
         public static string For(string jobId) => jobId + Extension;
 

@@ -29,9 +29,6 @@ namespace Pixelcut.TryOn.Files
             }
         }
 
-        /// <summary>A result not saved because its file is there already.</summary>
-        public static Failure FileExists(string jobId, string path) => new Failure(ErrorKind.FileExists, jobId, detail: $"'{path}' already exists");
-
         internal void Opened()
         {
             lock (_gate) _open++;
@@ -87,7 +84,7 @@ namespace Pixelcut.TryOn.Files
             }
             catch (IOException) when (!replace && File.Exists(path))
             {
-                return TemporaryFiles.FileExists(jobId, path);
+                return ResultFileName.Exists(jobId, path);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {

@@ -26,17 +26,23 @@ namespace Pixelcut.TryOn.Operations
         /// <summary>As records and messages show it: a file's full path, a link without its query (which may be a signed grant).</summary>
         public string Shown { get; }
 
+        /// <summary>A given image as a message shows it before it is checked: a link without its query, which may be a signed grant.</summary>
+        public static string AsShown(string given) => IsLink(given, out var link) ? HttpExchange.Shown(link) : SafeText.Printable(given);
+
         /// <summary>
         /// A given text read as an image link: an absolute http(s) URL, https unless it points at this machine. Null when the
         /// text is no http(s) URL at all (it may be a path); otherwise the link or why it is refused.
         /// </summary>
         public static (ImageInput? Image, string? Problem)? FromLink(string given)
         {
-            if (!Uri.TryCreate(given, UriKind.Absolute, out var link) || (link.Scheme != Uri.UriSchemeHttps && link.Scheme != Uri.UriSchemeHttp)) return null;
+            if (!IsLink(given, out var link)) return null;
             if (!JobPath.IsEncryptedOrLoopback(link))
                 return (null, $"'{HttpExchange.Shown(link)}' is a plain http:// link to another machine; the API takes https:// links");
             return (new ImageInput(link, null, null), null);
         }
+
+        private static bool IsLink(string given, out Uri link) =>
+            Uri.TryCreate(given, UriKind.Absolute, out link) && (link.Scheme == Uri.UriSchemeHttps || link.Scheme == Uri.UriSchemeHttp);
 
         /// <summary>A local file, checked as the API would check it, or why it is refused.</summary>
         public static (ImageInput? Image, string? Problem) FromFile(string fullPath)

@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Concurrent;
-using System.Threading;
-using System.Threading.Tasks;
 
 namespace Pixelcut.TryOn.Resilience
 {

@@ -106,7 +106,7 @@ namespace Pixelcut.TryOn.Transport
             var declared = content?.Headers.ContentLength;
             var contentType = content?.Headers.ContentType?.ToString();
             if (declared > MaxResultBytes)
-                return Attempt<SavedBytes>.Failed(new Failure(ErrorKind.DownloadFailed, jobId, status, detail: $"the answer is larger than {MaxResultBytes / 1024 / 1024} MiB"));
+                return TooLarge(jobId, status);
             var buffer = new byte[81920];
             long written = 0;
             try
@@ -128,7 +128,7 @@ namespace Pixelcut.TryOn.Transport
                     while (count > 0)
                     {
                         if (written + count > MaxResultBytes)
-                            return Attempt<SavedBytes>.Failed(new Failure(ErrorKind.DownloadFailed, jobId, status, detail: $"the answer is larger than {MaxResultBytes / 1024 / 1024} MiB"));
+                            return TooLarge(jobId, status);
                         try
                         {
                             await destination.WriteAsync(buffer, 0, count, cancellation).ConfigureAwait(false);
@@ -157,6 +157,9 @@ namespace Pixelcut.TryOn.Transport
         /// <summary>A body cut short: no whole answer came, so it counts as a connection failure, which the retry policy retries.</summary>
         private static Attempt<SavedBytes> Cut(Failure failure, long written) =>
             Attempt<SavedBytes>.Failed(new Failure(failure.Kind, failure.JobId, detail: $"the body was cut after {written} bytes: {failure.Detail}", cause: failure.Cause));
+
+        private static Attempt<SavedBytes> TooLarge(string jobId, int status) =>
+            Attempt<SavedBytes>.Failed(new Failure(ErrorKind.DownloadFailed, jobId, status, detail: $"the answer is larger than {MaxResultBytes / 1024 / 1024} MiB"));
 
         private static Attempt<SavedBytes> WriteFailed(string jobId, int status, Exception e) =>
             Attempt<SavedBytes>.Failed(new Failure(ErrorKind.DownloadFailed, jobId, status, detail: "the file could not be written: " + SafeText.Printable(e.Message), cause: e));
