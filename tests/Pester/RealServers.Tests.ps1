@@ -293,6 +293,71 @@ Get-PixelcutTryOnJob tls-w1 | Wait-PixelcutTryOnJob -PollIntervalSec 1 -TimeoutS
             }
         }
 
+        Context 'Submitting jobs through a gateway' {
+            BeforeAll {
+                # A PNG header and padding up to the given size; the module reads no further than its IHDR.
+                function New-PngFile([string] $Name, [int] $Bytes) {
+                    $header = [byte[]](0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 2, 0, 0, 0, 3, 0, 8, 2, 0, 0, 0)
+                    $path = Join-Path $TestDrive $Name
+                    [IO.File]::WriteAllBytes($path, $header + [byte[]]::new($Bytes - $header.Length))
+                    $path
+                }
+                function Get-Created([string] $PersonImage) {
+                    $found = @(Get-SandboxSubmission $sandbox | Where-Object PersonImage -Like $PersonImage)
+                    if ($found) { $found[0].Created } else { 0 }
+                }
+            }
+
+            It 'uploads a local file over https through nginx and writes the job' {
+                $person = New-PngFile 'upload.png' 200000
+                $before = @(Get-NginxRequest $nginx good).Count
+                $report = Invoke-ModuleChild -Environment (Get-ChildEnvironment good) -Script "Start-PixelcutTryOnJob '$person' 'https://img.example.test/g.png' -GarmentMode Lower"
+                $report.terminating | Should -BeNullOrEmpty -Because $report.Text
+                $report.errors | Should -BeNullOrEmpty
+                $report.output.Count | Should -Be 1
+                $report.output[0].PersonImage | Should -Be $person
+                Get-Created 'upload.png (200000 bytes)' | Should -Be 1
+                $submits = @(Get-NginxRequest $nginx good | Select-Object -Skip $before | Where-Object uri -EQ '/v1/try-on')
+                $submits.status | Should -Be @(202)
+            }
+
+            It 'reports the 413 of a gateway that takes smaller uploads as InvalidRequest, nothing created, sent once' {
+                # nginx takes bodies of 1 MB unless told otherwise.
+                $person = New-PngFile 'large.png' 3000000
+                $before = @(Get-NginxRequest $nginx good).Count
+                $report = Invoke-ModuleChild -Environment (Get-ChildEnvironment good) -Script "Start-PixelcutTryOnJob '$person' 'https://img.example.test/g.png'"
+                $report.terminating | Should -BeNullOrEmpty -Because $report.Text
+                $report.errors.Count | Should -Be 1
+                $report.errors[0].id | Should -BeExactly 'InvalidRequest'
+                $report.errors[0].statusCode | Should -Be 413
+                @(Get-NginxRequest $nginx good | Select-Object -Skip $before | Where-Object uri -EQ '/v1/try-on').status | Should -Be @(413)
+                Get-SandboxSubmission $sandbox | Should -BeNullOrEmpty
+            }
+
+            It 'gives SubmitOutcomeUnknown, not a resubmit, when nginx answers 504 after the stand-in created the job' {
+                $person = 'https://img.example.test/gateway-slow.jpg'
+                Add-SandboxSubmitFault $sandbox -PersonImage $person -Fault 'slow-after-create:2000'
+                $before = @(Get-NginxRequest $nginx gateway-timeout).Count
+                $report = Invoke-ModuleChild -Environment (Get-ChildEnvironment gateway-timeout) -Script "Start-PixelcutTryOnJob '$person' 'https://img.example.test/g.png'"
+                $report.terminating | Should -BeNullOrEmpty -Because $report.Text
+                $report.errors.Count | Should -Be 1
+                $report.errors[0].id | Should -BeExactly 'SubmitOutcomeUnknown'
+                $report.errors[0].category | Should -Be 'OperationTimeout'
+                $report.errors[0].statusCode | Should -Be 504
+                @(Get-NginxRequest $nginx gateway-timeout | Select-Object -Skip $before | Where-Object uri -EQ '/v1/try-on').status | Should -Be @(504)
+                Start-Sleep -Milliseconds 2500
+                Get-Created $person | Should -Be 1
+            }
+
+            It 'gives SubmitOutcomeUnknown for a 502 of nginx with nothing behind it, sent once' {
+                $before = @(Get-NginxRequest $nginx dead-upstream).Count
+                $report = Invoke-ModuleChild -Environment (Get-ChildEnvironment dead-upstream) -Script "Start-PixelcutTryOnJob 'https://img.example.test/p.jpg' 'https://img.example.test/g.png'"
+                $report.errors[0].id | Should -BeExactly 'SubmitOutcomeUnknown'
+                $report.errors[0].statusCode | Should -Be 502
+                @(Get-NginxRequest $nginx dead-upstream).Count - $before | Should -Be 1
+            }
+        }
+
         Context 'squid with Basic authentication in between' {
             BeforeAll {
                 function New-ProxyCredential([string] $Password) { "([pscredential]::new('$proxyUser', (ConvertTo-SecureString '$Password' -AsPlainText -Force)))" }
@@ -313,6 +378,18 @@ Get-PixelcutTryOnJob tls-w1 | Wait-PixelcutTryOnJob -PollIntervalSec 1 -TimeoutS
                 $tunnels.Count | Should -BeGreaterThan 0
                 $tunnels.url | Sort-Object -Unique | Should -Be @($tunnelTarget)
                 $tunnels.user | Sort-Object -Unique | Should -Be @($proxyUser)
+                $report.Text | Should -Not -BeLike "*$proxyPassword*"
+            }
+
+            It 'submits a job through -Proxy with -ProxyCredential, the body through the tunnel, and never shows the password' {
+                $report = Invoke-ModuleChild -Environment (Get-ChildEnvironment good) -Script @"
+Start-PixelcutTryOnJob 'https://img.example.test/proxied.jpg' 'https://img.example.test/g.png' -Proxy '$plainProxy' -ProxyCredential $(New-ProxyCredential $proxyPassword)
+"@
+                $report.terminating | Should -BeNullOrEmpty -Because $report.Text
+                $report.errors | Should -BeNullOrEmpty
+                $report.output.Count | Should -Be 1
+                @(Get-SandboxSubmission $sandbox | Where-Object PersonImage -EQ 'https://img.example.test/proxied.jpg').Created | Should -Be 1
+                @(Get-SquidRequest $squid plain | Where-Object { $_.result -eq 'TCP_TUNNEL' -and $_.user -eq $proxyUser }).Count | Should -BeGreaterThan 0
                 $report.Text | Should -Not -BeLike "*$proxyPassword*"
             }
 

@@ -17,6 +17,7 @@ public sealed class JobSubmissionTests : IDisposable
     [InlineData(500, ErrorKind.ServerError)]
     [InlineData(503, ErrorKind.ServerError)]
     [InlineData(400, ErrorKind.InvalidRequest)]
+    [InlineData(413, ErrorKind.InvalidRequest)]
     [InlineData(502, ErrorKind.SubmitOutcomeUnknown)]
     [InlineData(504, ErrorKind.SubmitOutcomeUnknown)]
     [InlineData(501, ErrorKind.SubmitOutcomeUnknown)]

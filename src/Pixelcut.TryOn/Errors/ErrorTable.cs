@@ -142,7 +142,7 @@ namespace Pixelcut.TryOn.Errors
                 (m, f, e) => new PixelcutConfigurationException(m, f, e)),
             [ErrorKind.InvalidRequest] = new Rule(ErrorCategory.InvalidArgument, false,
                 f => $"Pixelcut refused {Of(f)} ({StatusAndCode(f)}): {f.Detail}. No job was created for it.",
-                "Correct the row as the message says (an image the API cannot read, too large, or of too high a resolution; a garment mode it does not know), then submit that row again.",
+                "Correct the row as the message says (an image the API cannot read, too large, or of too high a resolution; a garment mode it does not know), then submit that row again. A 413 comes from a proxy or gateway that takes smaller uploads: give the image as a URL, or ask for a larger limit.",
                 (m, f, e) => new PixelcutApiException(m, f, e)),
             [ErrorKind.SubmitOutcomeUnknown] = new Rule(ErrorCategory.ConnectionError, false,
                 f => $"It is not known whether Pixelcut created a job for {Of(f)}: {f.Detail}. A job may have been created and charged; it was not submitted again.",
@@ -160,14 +160,15 @@ namespace Pixelcut.TryOn.Errors
         /// <summary>
         /// What a failed submit means for the money: only an answer that proves no job was created may be sent again (a
         /// 429, the API's 500, a 503, or a connection that failed before the body went out). Anything else that leaves it
-        /// open is SubmitOutcomeUnknown, never retried; a 400 is the API's refusal of the row.
+        /// open is SubmitOutcomeUnknown, never retried; a 400 or 413 is a refusal of the row.
         /// </summary>
         /// <param name="mayHaveReachedServer">Whether any of the request's body may have left this machine.</param>
         public static Failure JudgeSubmit(Failure failure, bool mayHaveReachedServer)
         {
             if (For(failure.Kind).Terminating) return failure;
             var status = failure.StatusCode;
-            if (status == 400) return failure.As(ErrorKind.InvalidRequest);
+            // A 413 comes from a gateway in front of the API that takes smaller bodies: refused before any job was made.
+            if (status == 400 || status == 413) return failure.As(ErrorKind.InvalidRequest);
             failure = NotAboutAJob(failure);
             if (status == 429 || status == 500 || status == 503) return failure;
             var unanswered = status == 0 && (failure.Kind == ErrorKind.ConnectionFailed || failure.Kind == ErrorKind.RequestTimedOut);
