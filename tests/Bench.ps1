@@ -1,5 +1,5 @@
 <#
-Measures bulk cancels, and a long wait, against the local stand-in API; a benchmark, not a test. Run it through ./build.ps1 Bench.
+Measures bulk cancels, bulk submits and a long wait, against the local stand-in API; a benchmark, not a test. Run it through ./build.ps1 Bench.
 Each scenario runs the module and a ForEach-Object -Parallel loop one after another in this one process tree, against
 the same stand-in, so compare the ratios: each is wall time over the physical limit of that scenario.
 #>
@@ -28,7 +28,11 @@ function Get-PhysicalLimit($Scenario) {
     [math]::Max($byRate, $byConcurrency) + $latency
 }
 
-function Measure-Approach($Scenario, [string] $Approach, [scriptblock] $Run) {
+# What a scenario's run achieved on the server: jobs cancelled, or for submits, rows that created a job.
+$cancelledJobs = { @(Get-SandboxJob $sandbox | Where-Object errorCode -EQ 'job_cancelled').Count }
+$submittedRows = { @(Get-SandboxSubmission $sandbox).Count }
+
+function Measure-Approach($Scenario, [string] $Approach, [scriptblock] $Run, [scriptblock] $Done = $cancelledJobs) {
     Reset-PixelcutSandbox $sandbox
     Set-SandboxSetting $sandbox -LatencyMs $Scenario.LatencyMs -RateLimit $Scenario.Rate -ConcurrencyLimit $Scenario.Concurrency
     $ids = 1..$Scenario.Jobs | ForEach-Object { "auto-$_" }
@@ -38,7 +42,7 @@ function Measure-Approach($Scenario, [string] $Approach, [scriptblock] $Run) {
     & $Run $ids
     $seconds = $watch.Elapsed.TotalSeconds
     $log = @(Get-SandboxLog $sandbox)
-    $cancelled = @(Get-SandboxJob $sandbox | Where-Object errorCode -EQ 'job_cancelled').Count
+    $done = & $Done
     $limit = Get-PhysicalLimit $Scenario
     [pscustomobject]@{
         Scenario      = $Scenario.Name
@@ -46,7 +50,7 @@ function Measure-Approach($Scenario, [string] $Approach, [scriptblock] $Run) {
         Seconds       = [math]::Round($seconds, 2)
         PhysicalLimit = [math]::Round($limit, 2)
         Ratio         = [math]::Round($seconds / $limit, 3)
-        Uncancelled   = $Scenario.Jobs - $cancelled
+        Undone        = $Scenario.Jobs - $done
         Requests      = $log.Count
         Answered429   = @($log | Where-Object status -EQ 429).Count
         PeakInFlight  = (Get-SandboxStats $sandbox).peakInFlight
@@ -61,7 +65,7 @@ try {
     $env:PIXELCUT_BASE_URI = $base
     Import-Module $ModulePath -Force
 
-    $results = foreach ($scenario in $scenarios) {
+    $results = @(foreach ($scenario in $scenarios) {
         Measure-Approach $scenario 'Stop-PixelcutTryOnJob (defaults)' {
             param($ids)
             # A key of its own per scenario, so the module starts as a new user's would, not from what the last scenario taught it.
@@ -73,6 +77,20 @@ try {
                 try { $null = Invoke-RestMethod -Method Post -Uri "$using:base/v1/try-on/job/$_/cancel" -Headers @{ 'X-API-KEY' = $using:key } }
                 catch { }
             }
+        }
+    })
+
+    # Submits: each row a job, one POST each. The rows are made before the clock starts.
+    $submits = [pscustomobject]@{ Name = '1,000 submits, 100/s limit, 50 ms latency'; Jobs = 1000; Rate = 100; LatencyMs = 50; Concurrency = 0 }
+    $rows = 1..$submits.Jobs | ForEach-Object { [pscustomobject]@{ PersonImage = "https://img.example.test/model-$_.jpg"; GarmentImage = 'https://img.example.test/shirt.png' } }
+    $results += Measure-Approach $submits 'Start-PixelcutTryOnJob (defaults)' -Done $submittedRows {
+        $null = $rows | Start-PixelcutTryOnJob -ApiKey (New-FreshKey $sandbox) -ErrorAction SilentlyContinue
+    }
+    $results += Measure-Approach $submits 'ForEach-Object -Parallel 8 + Invoke-RestMethod' -Done $submittedRows {
+        $rows | ForEach-Object -ThrottleLimit 8 -Parallel {
+            $body = @{ person_image_url = $_.PersonImage; garment_image_url = $_.GarmentImage; wait_for_result = $false } | ConvertTo-Json
+            try { $null = Invoke-RestMethod -Method Post -Uri "$using:base/v1/try-on" -Headers @{ 'X-API-KEY' = $using:key } -Body $body -ContentType 'application/json' }
+            catch { }
         }
     }
 
@@ -144,10 +162,10 @@ try {
     Write-Host ''
     Write-Host 'Physical limit: max(N / rate limit, N x latency / concurrency limit) + one latency. The module paces itself at the rate limit.'
     Write-Host ''
-    Write-Host '| Scenario | Approach | Wall time (s) | Physical limit (s) | Ratio | Left uncancelled | Answered 429 | Requests | Peak in flight |'
+    Write-Host '| Scenario | Approach | Wall time (s) | Physical limit (s) | Ratio | Left undone | Answered 429 | Requests | Peak in flight |'
     Write-Host '|---|---|---:|---:|---:|---:|---:|---:|---:|'
     foreach ($result in $results) {
-        Write-Host "| $($result.Scenario) | $($result.Approach) | $($result.Seconds) | $($result.PhysicalLimit) | $($result.Ratio)x | $($result.Uncancelled) | $($result.Answered429) | $($result.Requests) | $($result.PeakInFlight) |"
+        Write-Host "| $($result.Scenario) | $($result.Approach) | $($result.Seconds) | $($result.PhysicalLimit) | $($result.Ratio)x | $($result.Undone) | $($result.Answered429) | $($result.Requests) | $($result.PeakInFlight) |"
     }
     Write-Host ''
     Write-Host "Wait-PixelcutTryOnJob: $waitJobs jobs, $($wait.Finishing) finishing 1 to 8 s in, the rest never; $waitRate/s limit, -PollIntervalSec $waitInterval, -TimeoutSec $waitTimeout."

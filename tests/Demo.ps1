@@ -44,6 +44,23 @@ try {
         Format-Table Name, Length, LastWriteTime | Out-Host
     Write-Host "Requests to the result host that carried the API key: $(@(Get-SandboxAssetLog $sandbox | Where-Object hadApiKey).Count)"
 
+    $catalog = Join-Path ([IO.Path]::GetTempPath()) "pixelcut-demo-catalog-$PID.csv"
+    @(
+        [pscustomobject]@{ PersonImage = 'https://img.example.test/models/ana.jpg'; GarmentImage = 'https://img.example.test/shirts/linen.png'; GarmentMode = 'Upper' }
+        [pscustomobject]@{ PersonImage = 'https://img.example.test/models/ben.jpg'; GarmentImage = 'https://img.example.test/trousers/chino.png'; GarmentMode = 'Lower' }
+    ) | Export-Csv $catalog
+    Show-Step 'Get-PixelcutCredit'
+    Get-PixelcutCredit | Format-Table | Out-Host
+
+    Show-Step "Import-Csv catalog.csv | Start-PixelcutTryOnJob | Wait-PixelcutTryOnJob -PollIntervalSec 1 | Save-PixelcutTryOnResult -Path $results -PassThru"
+    Import-Csv $catalog | Start-PixelcutTryOnJob | Wait-PixelcutTryOnJob -PollIntervalSec 1 | Save-PixelcutTryOnResult -Path $results -PassThru |
+        Format-Table Name, Length, LastWriteTime | Out-Host
+    Write-Host "Jobs the API created per row: $((Get-SandboxSubmission $sandbox | ForEach-Object Created) -join ', ')"
+
+    Show-Step "Start-PixelcutTryOnJob ./missing.jpg https://img.example.test/shirts/linen.png -ErrorVariable refused -ErrorAction SilentlyContinue"
+    Start-PixelcutTryOnJob ./missing.jpg https://img.example.test/shirts/linen.png -ErrorVariable refused -ErrorAction SilentlyContinue
+    Write-Host "$($refused[0].FullyQualifiedErrorId.Split(',')[0]): $($refused[0].ErrorDetails.Message)" -ForegroundColor Red
+
     Show-Step "Stop-PixelcutTryOnJob -JobId $unknown, $finished -ErrorVariable failed -ErrorAction SilentlyContinue"
     Stop-PixelcutTryOnJob -JobId $unknown, $finished -ErrorVariable failed -ErrorAction SilentlyContinue
     # Error records ignore Format-Table -Property, so pick the columns first.
@@ -59,6 +76,7 @@ try {
 }
 finally {
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    if ($catalog -and (Test-Path $catalog)) { Remove-Item $catalog -Force }
     Disconnect-Pixelcut
     Stop-PixelcutSandbox $sandbox
 }

@@ -61,4 +61,38 @@ public class HttpExchangeTests
         Assert.DoesNotContain(exchange, line => line.Contains("sk_test"));
         Assert.Contains(exchange, line => line.StartsWith("HTTP answer: 200 OK in ") && line.Contains("body: '{\"message\":\"Job cancelled\"}'"));
     }
+
+    [Fact]
+    public async Task A_body_sent_once_only_goes_on_a_client_of_its_own_closed_after_it_when_the_platform_needs_it()
+    {
+        var shared = new ScriptedHandler(TestRequests.Answer(HttpStatusCode.OK, "{}"));
+        var own = new List<HttpRequestMessage>();
+        var ownClients = 0;
+        var exchange = new HttpExchange(new HttpMessageInvoker(shared), "test", false, () =>
+        {
+            ownClients++;
+            return new HttpMessageInvoker(ScriptedHandler.Always((request, _) =>
+            {
+                own.Add(request);
+                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.Accepted) { Content = new StringContent("""{"job_id":"j"}""") });
+            }));
+        });
+        var api = new PixelcutHttp(TestRequests.BaseUri, ApiKey.FromPlainText("sk_test"), exchange);
+
+        var status = await api.SendAsync(HttpMethod.Get, "j", "v1/try-on/job/j", TimeSpan.FromSeconds(5), _ => { }, null, CancellationToken.None);
+        var submit = await api.SendAsync(HttpMethod.Post, "", "v1/try-on", TimeSpan.FromSeconds(5), _ => { }, null, CancellationToken.None,
+            () => RequestBody.Json(new[] { new KeyValuePair<string, object>("a", "b") }, null));
+
+        Assert.Equal(1, shared.Requests);
+        Assert.Equal(200, status.Value!.StatusCode);
+        Assert.Equal(202, submit.Value!.StatusCode);
+        Assert.Equal(1, ownClients);
+        Assert.True(own.Single().Headers.ConnectionClose);
+    }
+
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public void Only_net_framework_gets_a_client_of_its_own_per_body_sent_once_only(bool netFramework, bool own) =>
+        Assert.Equal(own, HttpClients.FreshForOnceOnlyBodies(ProxySetting.System, netFramework) != null);
 }

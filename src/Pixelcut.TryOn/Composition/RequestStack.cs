@@ -22,7 +22,8 @@ namespace Pixelcut.TryOn.Composition
             Api(new RetryPolicy(settings.MaxRetryCount, NextJitter),
                 settings.ThrottleLimit is int cap ? ConcurrencyLimiter.Fixed(cap) : ConcurrencyLimiter.ForKey(settings.Key.Fingerprint),
                 RequestPacer.ForKey(settings.Key.Fingerprint, settings.RequestsPerSecond),
-                new PixelcutHttp(settings.BaseUri, settings.Key, Exchange(settings.Proxy, settings.UserAgent, settings.LogsExchange)),
+                new PixelcutHttp(settings.BaseUri, settings.Key, new HttpExchange(HttpClients.For(settings.Proxy), settings.UserAgent, settings.LogsExchange,
+                    HttpClients.FreshForOnceOnlyBodies(settings.Proxy))),
                 SystemClock.Instance, settings.Timeout);
 
         /// <summary>The API's stack from its parts, in the order <see cref="ForApi"/> names; tests build it here from their own parts.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using Pixelcut.TryOn.Transport;
 
 namespace Pixelcut.TryOn.Operations
@@ -73,10 +74,9 @@ namespace Pixelcut.TryOn.Operations
             object? value = null;
             if (answer.Json == null || !answer.Json.TryGetValue("credits_remaining", out value) || value == null)
                 return (null, "the answer has no credits_remaining: " + answer.BodySnippet);
-            decimal credits;
-            var read = value is double number
-                ? TryDecimal(number, out credits)
-                : decimal.TryParse(value as string, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out credits);
+            // A number is read back from its shortest text, so 1000 reads as 1000, not 1000.00.
+            var text = value is double number ? number.ToString("R", CultureInfo.InvariantCulture) : value as string;
+            var read = decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var credits);
             return read ? (new PixelcutCredit(credits, answer.ReceivedAt, answer.RequestId), (string?)null)
                 : (null, "credits_remaining is not a number: " + answer.BodySnippet);
         }
@@ -87,16 +87,9 @@ namespace Pixelcut.TryOn.Operations
             : job.Status == JobStatus.Failed ? $"failed with {job.ErrorCode ?? "no error code"}"
             : $"it reads as {job.Status}";
 
-        private static bool TryDecimal(double number, out decimal value)
-        {
-            var fits = !double.IsNaN(number) && !double.IsInfinity(number) && Math.Abs(number) < 7.9e28;
-            value = fits ? (decimal)number : 0;
-            return fits;
-        }
-
         /// <summary>An id as text, whether the API sent it as a string or a number.</summary>
         private static string? Text(object? value) =>
-            value is string text ? text : value is double number ? number.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : null;
+            value is string text ? text : value is double number ? number.ToString("R", CultureInfo.InvariantCulture) : null;
 
         private static string KnownStatus(string status)
         {

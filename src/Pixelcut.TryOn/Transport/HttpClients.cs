@@ -25,6 +25,17 @@ namespace Pixelcut.TryOn.Transport
             return ByProxy.GetOrAdd(proxy, setting => new Lazy<HttpMessageInvoker>(() => Create(setting, Platform.IsNetFramework))).Value;
         }
 
+        /// <summary>
+        /// On .NET Framework, a new client for each request whose body goes out once only; elsewhere null, for the shared one.
+        /// .NET Framework's HttpWebRequest keeps a copy of a request's body and sends it again by itself when a kept-alive
+        /// connection turns out closed, out of reach of the body's own once-only guard; a client of its own (a connection
+        /// group of its own) on a connection that is closed after the answer gives it no reused connection to fail on.
+        /// </summary>
+        public static Func<HttpMessageInvoker>? FreshForOnceOnlyBodies(ProxySetting proxy) => FreshForOnceOnlyBodies(proxy, Platform.IsNetFramework);
+
+        internal static Func<HttpMessageInvoker>? FreshForOnceOnlyBodies(ProxySetting proxy, bool netFramework) =>
+            netFramework ? () => Create(proxy, ownCertificateCheck: true) : (Func<HttpMessageInvoker>?)null;
+
         // An invoker rather than an HttpClient, so the body is never buffered whole before the size cap applies.
         /// <param name="ownCertificateCheck">Whether the client checks certificates itself, as it must on .NET Framework.</param>
         internal static HttpMessageInvoker Create(ProxySetting proxy, bool ownCertificateCheck)

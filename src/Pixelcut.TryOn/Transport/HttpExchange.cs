@@ -23,12 +23,18 @@ namespace Pixelcut.TryOn.Transport
         private static readonly string[] RequestIdHeaders = { "x-request-id", "request-id", "cf-ray" };
 
         private readonly HttpMessageInvoker _client;
+        private readonly Func<HttpMessageInvoker>? _freshClientForOnceOnlyBodies;
         private readonly string _userAgent;
 
         /// <param name="logExchange">Whether to trace each request and answer in full (headers, body snippet) for -Debug.</param>
-        public HttpExchange(HttpMessageInvoker client, string userAgent, bool logExchange)
+        /// <param name="freshClientForOnceOnlyBodies">
+        /// Makes a client of its own for each request whose body goes out once only, on a connection closed after its
+        /// answer (on .NET Framework: HttpClients.FreshForOnceOnlyBodies); null to send those through <paramref name="client"/> too.
+        /// </param>
+        public HttpExchange(HttpMessageInvoker client, string userAgent, bool logExchange, Func<HttpMessageInvoker>? freshClientForOnceOnlyBodies = null)
         {
             _client = client;
+            _freshClientForOnceOnlyBodies = freshClientForOnceOnlyBodies;
             _userAgent = userAgent;
             LogsExchange = logExchange;
         }
@@ -43,6 +49,9 @@ namespace Pixelcut.TryOn.Transport
         public async Task<Attempt<T>> SendAsync<T>(HttpRequestMessage message, string request, string jobId, TimeSpan timeout, Action<TraceLine> trace,
             Action? sending, Func<Answer, Task<Attempt<T>>> read, CancellationToken cancellation) where T : class
         {
+            var ownClient = message.Content is OnceOnlyContent ? _freshClientForOnceOnlyBodies?.Invoke() : null;
+            if (ownClient != null) message.Headers.ConnectionClose = true;
+            using (ownClient)
             using (var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
             {
                 attemptCancellation.CancelAfter(timeout);
@@ -56,7 +65,7 @@ namespace Pixelcut.TryOn.Transport
                     try
                     {
                         sending?.Invoke();
-                        response = await _client.SendAsync(message, attemptCancellation.Token).ConfigureAwait(false);
+                        response = await (ownClient ?? _client).SendAsync(message, attemptCancellation.Token).ConfigureAwait(false);
                     }
                     catch (Exception e) when (!cancellation.IsCancellationRequested)
                     {
