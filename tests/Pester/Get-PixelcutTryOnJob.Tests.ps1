@@ -34,7 +34,7 @@ Describe 'Get-PixelcutTryOnJob' {
         $jobs.RequestId | ForEach-Object { $_ | Should -Match '^req-[0-9a-f]+$' }
         $csv = Join-Path $TestDrive 'jobs.csv'
         $jobs | Export-Csv $csv
-        (Import-Csv $csv)[0].PSObject.Properties.Name | Should -Be @('JobId', 'Status', 'ResultUrl', 'ErrorCode', 'ErrorMessage', 'RetrievedAt', 'RequestId', 'IsCancelled', 'IsFinished')
+        (Import-Csv $csv)[0].PSObject.Properties.Name | Should -Be @('JobId', 'Status', 'ResultUrl', 'ErrorCode', 'ErrorMessage', 'RetrievedAt', 'RequestId', 'SubmittedAt', 'Attempts', 'PersonImage', 'GarmentImage', 'GarmentMode', 'IsCancelled', 'IsFinished')
     }
 
     It 'keeps a status it does not know as the API sent it' {

@@ -35,7 +35,7 @@ Describe 'Save-PixelcutTryOnResult' {
         # A job record as Get-PixelcutTryOnJob would have written it at -RetrievedAt; the constructor is the module's own.
         function New-JobRecord([string] $Id, [string] $Status, [string] $ResultUrl, [datetime] $RetrievedAt) {
             $constructor = [Pixelcut.TryOn.TryOnJob].GetConstructors([Reflection.BindingFlags]'NonPublic, Instance')[0]
-            $constructor.Invoke(@($Id, $Status, $ResultUrl, $null, $null, $RetrievedAt.ToUniversalTime(), $null))
+            $constructor.Invoke(@($Id, $Status, $ResultUrl, $null, $null, $RetrievedAt.ToUniversalTime(), $null, $null))
         }
 
         function Assert-Failure($Record, [string] $Id, [string] $ErrorId, [string] $Category) {
