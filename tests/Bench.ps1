@@ -42,7 +42,7 @@ function Measure-Approach($Scenario, [string] $Approach, [scriptblock] $Run, [sc
     & $Run $ids
     $seconds = $watch.Elapsed.TotalSeconds
     $log = @(Get-SandboxLog $sandbox)
-    $done = & $Done
+    $achieved = & $Done
     $limit = Get-PhysicalLimit $Scenario
     [pscustomobject]@{
         Scenario      = $Scenario.Name
@@ -50,7 +50,7 @@ function Measure-Approach($Scenario, [string] $Approach, [scriptblock] $Run, [sc
         Seconds       = [math]::Round($seconds, 2)
         PhysicalLimit = [math]::Round($limit, 2)
         Ratio         = [math]::Round($seconds / $limit, 3)
-        Undone        = $Scenario.Jobs - $done
+        Undone        = $Scenario.Jobs - $achieved
         Requests      = $log.Count
         Answered429   = @($log | Where-Object status -EQ 429).Count
         PeakInFlight  = (Get-SandboxStats $sandbox).peakInFlight
