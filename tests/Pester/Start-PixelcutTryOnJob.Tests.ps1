@@ -183,7 +183,12 @@ Start-PixelcutTryOnJob '$person' '$garment' -MaxRetryCount 0 -ErrorAction Silent
 "@
             @(Get-SandboxLog $sandbox | Where-Object jobId -EQ 'resent').Count | Should -Be 2 -Because 'the runtime resends a body-less request after a graceful close'
             $result.Output | Should -BeLike '*ID=SubmitOutcomeUnknown,*'
-            (Get-Submits $person).Count | Should -Be 1
+            $submit = @(Get-Submits $person)
+            $submit.Count | Should -Be 1
+            $log = @(Get-SandboxLog $sandbox)
+            $before = $log[[array]::IndexOf(@($log.requestId), $submit[0].requestId) - 1]
+            $before.rawTarget | Should -Be '/v1/credits'
+            $submit[0].connection | Should -Be $before.connection -Because 'the submit went on the connection the credits read had opened
             Get-Created $person | Should -Be 1
         }
 

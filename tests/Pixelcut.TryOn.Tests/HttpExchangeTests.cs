@@ -10,6 +10,7 @@ public class HttpExchangeTests
     {
         Assert.Equal("https://assets.example.test/a.jpg", HttpExchange.Shown(new Uri("https://assets.example.test/a.jpg?X-Amz-Signature=abc")));
         Assert.Equal("/login", HttpExchange.Shown(new Uri("/login?token=abc", UriKind.Relative)));
+        Assert.Equal("https://cdn.example.test:8443/p.jpg", HttpExchange.Shown(new Uri("https://user:secret@cdn.example.test:8443/p.jpg?sig=1")));
     }
 
     [Fact]

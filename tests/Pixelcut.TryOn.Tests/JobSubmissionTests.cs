@@ -62,6 +62,7 @@ public sealed class JobSubmissionTests : IDisposable
     [Theory]
     [InlineData("""{"result_url":"https://assets.test/r.jpg?sig=1"}""", ErrorKind.ResultWithoutJobId)]
     [InlineData("""{"message":"ok"}""", ErrorKind.SubmitOutcomeUnknown)]
+    [InlineData("""{"output":"https://assets.test/r.jpg?sig=secret"}""", ErrorKind.SubmitOutcomeUnknown)]
     [InlineData("not json", ErrorKind.SubmitOutcomeUnknown)]
     [InlineData("""{"job_id":""}""", ErrorKind.SubmitOutcomeUnknown)]
     public async Task A_2xx_without_a_job_id_is_never_a_success_and_keeps_a_result_link(string body, ErrorKind kind)
@@ -73,6 +74,7 @@ public sealed class JobSubmissionTests : IDisposable
         Assert.Null(result.Failure.JobId);
         Assert.Contains("person image 'https://img.test/p.jpg' with garment image 'https://img.test/g.jpg'", ErrorTable.ToException(result.Failure).Message);
         if (kind == ErrorKind.ResultWithoutJobId) Assert.Equal("https://assets.test/r.jpg?sig=1", ErrorTable.ToException(result.Failure).ResultUrl);
+        Assert.DoesNotContain("sig=", ErrorTable.ToException(result.Failure).Message);
         Assert.Equal(1, handler.Requests);
     }
 
@@ -126,6 +128,21 @@ public sealed class JobSubmissionTests : IDisposable
         var read = ImageInput.FromLink(given)!.Value;
         if (problem == null) Assert.NotNull(read.Image);
         else Assert.Contains(problem, read.Problem);
+    }
+
+    [Fact]
+    public async Task A_link_goes_to_the_api_exactly_as_given()
+    {
+        var sent = new List<string>();
+        var handler = ScriptedHandler.Always(async (request, _) =>
+        {
+            sent.Add(await request.Content!.ReadAsStringAsync());
+            return TestRequests.Answer(HttpStatusCode.Accepted, """{"job_id":"j"}""")();
+        });
+        var signed = "https://img.test/a/../p.jpg?X-Amz-Signature=a%2Fb&t=1";
+        var submission = new Submission(ImageInput.FromLink(signed)!.Value.Image!, ImageInput.FromLink("https://img.test/g.jpg")!.Value.Image!, "Auto", true);
+        await JobSubmission.SubmitAsync(TestRequests.Requester(handler), submission, null, null, CancellationToken.None);
+        Assert.Contains("\"person_image_url\":\"https://img.test/a/../p.jpg?X-Amz-Signature=a%2Fb&t=1\"", sent.Single());
     }
 
     [Fact]

@@ -38,6 +38,17 @@ public class OnceOnlyContentTests
             CancellationToken.None, () => RequestBody.Json(new[] { new KeyValuePair<string, object>("a", "b") }, null));
         Assert.False(before.MayHaveReachedServer);
 
+        // Fails as a connection reset halfway through the upload does: the server never had the whole request.
+        var cut = ScriptedHandler.Always(async (request, _) =>
+        {
+            await request.Content!.CopyToAsync(new FailingStream());
+            throw new InvalidOperationException("not reached");
+        });
+        var halfway = await TestRequests.Api(cut).SendAsync(HttpMethod.Post, "", "v1/try-on", TimeSpan.FromSeconds(5), _ => { }, null,
+            CancellationToken.None, () => RequestBody.Json(new[] { new KeyValuePair<string, object>("a", "b") }, null));
+        Assert.Equal(ErrorKind.ConnectionFailed, halfway.Failure!.Kind);
+        Assert.False(halfway.MayHaveReachedServer);
+
         // Fails as a connection reset after the request went out does.
         var reset = ScriptedHandler.Always(async (request, _) =>
         {
@@ -47,5 +58,13 @@ public class OnceOnlyContentTests
         var after = await TestRequests.Api(reset).SendAsync(HttpMethod.Post, "", "v1/try-on", TimeSpan.FromSeconds(5), _ => { }, null,
             CancellationToken.None, () => RequestBody.Json(new[] { new KeyValuePair<string, object>("a", "b") }, null));
         Assert.True(after.MayHaveReachedServer);
+    }
+
+    private sealed class FailingStream : MemoryStream
+    {
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            throw new IOException("Connection reset by peer");
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new IOException("Connection reset by peer");
     }
 }

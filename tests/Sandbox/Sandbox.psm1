@@ -173,7 +173,8 @@ function Get-SandboxLog {
        hadCookie (the request carried a Cookie header), viaProxy (it was sent to the sandbox as a forward proxy, with an
        absolute-form rawTarget), proxyAuthorization (the scheme and user name of its Proxy-Authorization header, such as
        'Basic corp-user', or null; never the password), userAgent, requestId (the x-request-id its answer carried), status,
-       bytesWritten (response body bytes the server accepted), fault (the scripted or drawn fault it played, or null), at.
+       bytesWritten (response body bytes the server accepted), fault (the scripted or drawn fault it played, or null), at,
+       connection (the id of the connection it came on: requests on one kept-alive connection share it).
        A submit's jobId is the job it created (null when none was); its submit holds what its body carried: contentType
        as sent, and parts (multipart: name, fileName, contentType, bytes, and value for a part without a file name, in the
        order sent) or json (the JSON body as sent, its values with their JSON types). #>

@@ -180,7 +180,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
             state.Log.Enqueue(new LogEntry(
                 context.Request.Method, rawTarget, notes.JobId, keyAccepted, hadCookie, viaProxy, proxyAuthorization,
                 context.Request.Headers.UserAgent.ToString(), requestId, status, body.Written, notes.Fault, notes.Submit,
-                DateTimeOffset.UtcNow));
+                DateTimeOffset.UtcNow, context.Connection.Id));
         }
     }
 

@@ -52,11 +52,11 @@ public sealed class SandboxJob
 /// One API request: JobId the job it named or the submit created, HadCookie when it carried a Cookie header, ViaProxy when it
 /// was sent to the sandbox as a forward proxy, ProxyAuthorization what its Proxy-Authorization header carried short of a
 /// password, Fault the scripted fault it played, Submit what a submit's body carried, BytesWritten the body bytes the server
-/// accepted.
+/// accepted, Connection the id of the connection it came on (requests on one kept-alive connection share it).
 /// </summary>
 public sealed record LogEntry(
     string Method, string RawTarget, string? JobId, bool KeyAccepted, bool HadCookie, bool ViaProxy, string? ProxyAuthorization,
-    string? UserAgent, string RequestId, int Status, long BytesWritten, string? Fault, SubmitWire? Submit, DateTimeOffset At);
+    string? UserAgent, string RequestId, int Status, long BytesWritten, string? Fault, SubmitWire? Submit, DateTimeOffset At, string Connection);
 
 /// <summary>What answering an API request learns that its log entry keeps.</summary>
 public sealed class LogNotes

@@ -137,7 +137,7 @@ namespace Pixelcut.TryOn.Errors
                 "Add -Force to replace a file that is there, or save into another folder with -Path.",
                 (m, f, e) => new PixelcutApiException(m, f, e)),
             [ErrorKind.InvalidImage] = new Rule(ErrorCategory.InvalidArgument, false,
-                f => $"The {f.Detail}, so nothing was sent for {Of(f)}.",
+                f => $"The {f.Detail}, so {Of(f)} was not sent.",
                 "Give each image as an absolute https:// URL (http:// only to this machine) or the path of a JPEG, PNG or WEBP file of at most 25 MB and 64 to 6000 px on each side.",
                 (m, f, e) => new PixelcutConfigurationException(m, f, e)),
             [ErrorKind.InvalidRequest] = new Rule(ErrorCategory.InvalidArgument, false,
@@ -159,8 +159,9 @@ namespace Pixelcut.TryOn.Errors
 
         /// <summary>
         /// What a failed submit means for the money: only an answer that proves no job was created may be sent again (a
-        /// 429, the API's 500, a 503, or a connection that failed before the body went out). Anything else that leaves it
-        /// open is SubmitOutcomeUnknown, never retried; a 400 or 413 is a refusal of the row.
+        /// 429, a 500, which the API documents as a failure it did not charge for, a 503, or a connection that failed before
+        /// the whole body went out). Anything else that leaves it open is SubmitOutcomeUnknown, never retried; a 400 or 413
+        /// is a refusal of the row. A 500 cannot be told from a gateway's own, and is taken as the API's.
         /// </summary>
         /// <param name="mayHaveReachedServer">Whether any of the request's body may have left this machine.</param>
         public static Failure JudgeSubmit(Failure failure, bool mayHaveReachedServer)

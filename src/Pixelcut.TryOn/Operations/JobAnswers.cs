@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Pixelcut.TryOn.Transport;
 
 namespace Pixelcut.TryOn.Operations
@@ -64,7 +65,9 @@ namespace Pixelcut.TryOn.Operations
                 return (null, new Failure(ErrorKind.ResultWithoutJobId, null, answer.StatusCode, detail: "the result is at " + HttpExchange.Shown(link),
                     attempts: attempts, requestId: answer.RequestId, resultUrl: resultUrl));
             }
-            var problem = body == null ? "the answer is not a JSON object: " + answer.BodySnippet : "the answer has no job_id: " + answer.BodySnippet;
+            // A link in an answer of an unknown shape is shown without its query, which may be a signed grant.
+            var shown = LinkQueries.Replace(answer.BodySnippet, "$1?...");
+            var problem = body == null ? "the answer is not a JSON object: " + shown : "the answer has no job_id: " + shown;
             return (null, new Failure(ErrorKind.SubmitOutcomeUnknown, null, answer.StatusCode, detail: problem, attempts: attempts, requestId: answer.RequestId));
         }
 
@@ -86,6 +89,8 @@ namespace Pixelcut.TryOn.Operations
             job.Status == JobStatus.Completed ? "completed"
             : job.Status == JobStatus.Failed ? $"failed with {job.ErrorCode ?? "no error code"}"
             : $"it reads as {job.Status}";
+
+        private static readonly Regex LinkQueries = new Regex(@"(https?://[^\s""'?]*)\?[^\s""']*", RegexOptions.IgnoreCase);
 
         /// <summary>An id as text, whether the API sent it as a string or a number.</summary>
         private static string? Text(object? value) =>

@@ -9,7 +9,8 @@ using Pixelcut.TryOn.Transport;
 namespace Pixelcut.TryOn.Operations
 {
     /// <summary>
-    /// Submitting a try-on job (POST /v1/try-on), always asynchronously: a synchronous submit holds its answer open for the
+    /// Submitting a try-on job (POST /v1/try-on), always asynchronously. Links go as the user gave them: a signed link
+    /// must reach its host byte for byte, unescaped or normalised by nobody.: a synchronous submit holds its answer open for the
     /// whole render, and a lost answer would leave a paid job without an id to find it by.
     /// </summary>
     internal static class JobSubmission
@@ -34,8 +35,8 @@ namespace Pixelcut.TryOn.Operations
             {
                 return RequestBody.Json(new[]
                 {
-                    new KeyValuePair<string, object>("person_image_url", submission.Person.Link!.AbsoluteUri),
-                    new KeyValuePair<string, object>("garment_image_url", submission.Garment.Link!.AbsoluteUri),
+                    new KeyValuePair<string, object>("person_image_url", submission.Person.Link!.OriginalString),
+                    new KeyValuePair<string, object>("garment_image_url", submission.Garment.Link!.OriginalString),
                     new KeyValuePair<string, object>("garment_mode", mode),
                     new KeyValuePair<string, object>("preprocess_garment", submission.PreprocessGarment),
                     new KeyValuePair<string, object>("wait_for_result", false),
@@ -54,7 +55,7 @@ namespace Pixelcut.TryOn.Operations
         private static void Add(ImageInput image, string field, List<KeyValuePair<string, string>> texts, List<FilePart> files)
         {
             if (image.File != null) files.Add(new FilePart(field, image.Path!, image.File.MediaType));
-            else texts.Add(new KeyValuePair<string, string>(field + "_url", image.Link!.AbsoluteUri));
+            else texts.Add(new KeyValuePair<string, string>(field + "_url", image.Link!.OriginalString));
         }
     }
 }

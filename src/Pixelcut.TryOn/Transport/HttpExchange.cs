@@ -69,8 +69,8 @@ namespace Pixelcut.TryOn.Transport
                     }
                     catch (Exception e) when (!cancellation.IsCancellationRequested)
                     {
-                        // A body that never began to go out means the server never had the whole request.
-                        var bodyUnsent = message.Content is OnceOnlyContent body && !body.Started;
+                        // A body that never went out whole means the server never had the whole request.
+                        var bodyUnsent = message.Content is OnceOnlyContent body && !body.WentOutWhole;
                         return NoAnswer<T>(request, watch, TransportFault.NoAnswer(jobId, e, timeout, message), trace, bodyUnsent);
                     }
                 }
@@ -89,8 +89,12 @@ namespace Pixelcut.TryOn.Transport
             }
         }
 
-        /// <summary>A link or path as messages show it: no query, since a signed link's query is what grants access.</summary>
-        public static string Shown(Uri link) => SafeText.Printable(link.IsAbsoluteUri ? link.GetLeftPart(UriPartial.Path) : link.OriginalString.Split('?')[0]);
+        /// <summary>
+        /// A link or path as messages show it: no query, since a signed link's query is what grants access, and no user
+        /// name or password.
+        /// </summary>
+        public static string Shown(Uri link) =>
+            SafeText.Printable(link.IsAbsoluteUri ? link.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped) : link.OriginalString.Split('?')[0]);
 
         /// <summary>The request as -Debug shows it: the key is never shown, nor a query (a signed link's query grants access to it).</summary>
         internal static string Describe(HttpRequestMessage message)

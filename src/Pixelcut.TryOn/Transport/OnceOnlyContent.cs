@@ -10,14 +10,16 @@ namespace Pixelcut.TryOn.Transport
     /// <summary>
     /// A request body that can go out once only. A submit that went out twice is two jobs and two charges, and a runtime
     /// may resend a request on its own (a reused connection closed under it, a proxy's challenge): whatever the runtime, a
-    /// second send of this body fails instead of reaching the server. It also says whether any of it went out, which
-    /// tells a connection that failed before the request from one that failed after, and counts the bytes for progress.
+    /// second send of this body fails instead of reaching the server. It also says whether all of it went out: a server
+    /// cannot act on a request whose body it never had whole, so a connection that failed before then failed before the
+    /// request. And it counts the bytes for progress.
     /// </summary>
     internal sealed class OnceOnlyContent : HttpContent
     {
         private readonly HttpContent _inner;
         private readonly Action<int>? _uploaded;
         private int _sends;
+        private int _whole;
 
         /// <param name="uploaded">Told of each chunk of the body as it is written, for progress.</param>
         public OnceOnlyContent(HttpContent inner, Action<int>? uploaded)
@@ -30,14 +32,18 @@ namespace Pixelcut.TryOn.Transport
             }
         }
 
-        /// <summary>Whether the runtime began to write the body: from then on the server may have the whole request.</summary>
+        /// <summary>Whether the runtime began to write the body.</summary>
         public bool Started => Volatile.Read(ref _sends) > 0;
 
-        protected override Task SerializeToStreamAsync(Stream stream, TransportContext context)
+        /// <summary>Whether the whole body was written: from then on the server may have the whole request and act on it.</summary>
+        public bool WentOutWhole => Volatile.Read(ref _whole) == 1;
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext context)
         {
             if (Interlocked.Increment(ref _sends) > 1)
                 throw new InvalidOperationException("The request body was about to be sent a second time; a submit is sent once only.");
-            return _inner.CopyToAsync(new CountingStream(stream, _uploaded));
+            await _inner.CopyToAsync(new CountingStream(stream, _uploaded)).ConfigureAwait(false);
+            Volatile.Write(ref _whole, 1);
         }
 
         protected override bool TryComputeLength(out long length)
