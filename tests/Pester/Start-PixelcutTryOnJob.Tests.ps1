@@ -84,6 +84,32 @@ Describe 'Start-PixelcutTryOnJob' {
         @($parts | Where-Object name -EQ 'person_image_url').Count | Should -Be 0
     }
 
+    It 'uploads two files, each with the content type of its signature, and takes a 200 with a job id as well as a 202' {
+        Set-SandboxSetting $sandbox -SubmitStatus 200
+        $person = New-Png 'two-person.png'
+        # A baseline JPEG header: SOI, APP0, and a frame of 640 x 480.
+        $jpeg = [byte[]](0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 0x4A, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
+            0xFF, 0xC0, 0, 17, 8, 0x01, 0xE0, 0x02, 0x80, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xFF, 0xDA) + [byte[]]::new(500)
+        $garmentFile = Join-Path $images 'two-garment.jpg'
+        [IO.File]::WriteAllBytes($garmentFile, $jpeg)
+        $job = Start-PixelcutTryOnJob $person $garmentFile
+        $job.JobId | Should -Not -BeNullOrEmpty
+        $job.GarmentImage | Should -Be $garmentFile
+        $parts = @((Get-SandboxLog $sandbox | Where-Object rawTarget -EQ '/v1/try-on').submit.parts)
+        ($parts | Where-Object name -EQ 'person_image').contentType | Should -Be 'image/png'
+        ($parts | Where-Object name -EQ 'garment_image').contentType | Should -Be 'image/jpeg'
+        ($parts | Where-Object name -EQ 'garment_image').bytes | Should -Be $jpeg.Length
+        @($parts | Where-Object name -Like '*_url').Count | Should -Be 0
+        (Get-SandboxLog $sandbox | Where-Object rawTarget -EQ '/v1/try-on').status | Should -Be 200
+    }
+
+    It 'names the person image as given as the TargetObject when the parameters were given directly' {
+        Add-SandboxSubmitFault $sandbox -PersonImage 'https://img.example.test/direct.jpg' -Fault '400:invalid_parameter'
+        $run = Invoke-ModulePipeline -InputObject @(0) -Script "Start-PixelcutTryOnJob 'https://img.example.test/direct.jpg' '$garment'"
+        $run.Errors.Count | Should -Be 1
+        $run.Errors[0].TargetObject | Should -BeExactly 'https://img.example.test/direct.jpg'
+    }
+
     It 'takes one job per Import-Csv row, by the API''s column names too, in input order, and Export-Csv keeps every field' {
         $csv = Join-Path $images 'catalog.csv'
         @(
@@ -188,7 +214,7 @@ Start-PixelcutTryOnJob '$person' '$garment' -MaxRetryCount 0 -ErrorAction Silent
             $log = @(Get-SandboxLog $sandbox)
             $before = $log[[array]::IndexOf(@($log.requestId), $submit[0].requestId) - 1]
             $before.rawTarget | Should -Be '/v1/credits'
-            $submit[0].connection | Should -Be $before.connection -Because 'the submit went on the connection the credits read had opened
+            $submit[0].connection | Should -Be $before.connection -Because 'the submit went on the connection the credits read had opened'
             Get-Created $person | Should -Be 1
         }
 
