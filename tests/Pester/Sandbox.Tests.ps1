@@ -532,4 +532,128 @@ Describe 'The sandbox' {
             (Get-SandboxAssetLog $sandbox).rawTarget | Should -Be @($url, $url, $url)
         }
     }
+
+    Context 'Rate limiters' {
+        BeforeAll {
+            $client = [Net.Http.HttpClient]::new()
+            $client.DefaultRequestHeaders.Add('X-API-KEY', $sandbox.ValidApiKey)
+
+            # Sent together, so that they reach the sandbox within a few milliseconds of each other.
+            function Send-AtOnce([int] $Count, [string] $Path = '/v1/try-on/job/auto-burst') {
+                $sends = foreach ($n in 1..$Count) { $client.GetAsync("$($sandbox.BaseUri)$Path") }
+                [Threading.Tasks.Task]::WaitAll([Threading.Tasks.Task[]]@($sends))
+                $sends.Result
+            }
+
+            # A window that turns over mid-burst would let more through, so a burst starts early in a UTC second, as
+            # the sandbox's windows are.
+            function Wait-EarlyInSecond {
+                while ([DateTime]::UtcNow.Millisecond -notin 100..500) { Start-Sleep -Milliseconds 20 }
+            }
+
+            function Get-Header($Answer, [string] $Name) {
+                $values = $null
+                if ($Answer.Headers.TryGetValues($Name, [ref] $values)) { @($values) }
+            }
+        }
+
+        AfterAll { $client.Dispose() }
+
+        It 'passes <Passing> of six requests at once under <Limiter> at 5/s and refuses the rest for the rate' -ForEach @(
+            @{ Limiter = 'default'; Burst = 0; Passing = 2 }
+            @{ Limiter = 'token-bucket'; Burst = 0; Passing = 1 }
+            @{ Limiter = 'token-bucket'; Burst = 3; Passing = 3 }
+            @{ Limiter = 'nginx'; Burst = 0; Passing = 1 }
+            @{ Limiter = 'gcra'; Burst = 0; Passing = 1 }
+            @{ Limiter = 'gcra'; Burst = 2; Passing = 3 }
+            @{ Limiter = 'fixed-window'; Burst = 0; Passing = 5 }
+            @{ Limiter = 'sliding-log'; Burst = 0; Passing = 5 }
+            @{ Limiter = 'sliding-log-counting-refused'; Burst = 0; Passing = 5 }
+            @{ Limiter = 'sliding-window-counter'; Burst = 0; Passing = 5 }
+        ) {
+            Set-SandboxSetting $sandbox -RateLimit 5 -RateLimiter $Limiter -RateLimitBurst $Burst
+            Wait-EarlyInSecond
+            $answers = Send-AtOnce 6
+            @($answers | Where-Object { [int]$_.StatusCode -eq 200 }).Count | Should -Be $Passing
+            $refused = @($answers | Where-Object { [int]$_.StatusCode -eq 429 })
+            $refused.Count | Should -Be (6 - $Passing)
+            ($refused[0].Content.ReadAsStringAsync().Result | ConvertFrom-Json).error | Should -Be 'Too many requests'
+            $log = Get-SandboxLog $sandbox
+            ($log | Where-Object status -EQ 429).refusedBy | Should -Be (@('rate') * (6 - $Passing))
+            ($log | Where-Object status -EQ 200).refusedBy | Should -Be (@($null) * $Passing)
+            (Get-SandboxStats $sandbox).tooManyRequests.rate | Should -Be (6 - $Passing)
+        }
+
+        It 'refuses an unknown limiter or header style, naming the known ones' {
+            { Set-SandboxSetting $sandbox -RateLimit 5 -RateLimiter leaky } |
+                Should -Throw "The sandbox refused POST /_sandbox/settings: Unknown rate limiter 'leaky'. Rate limiters: default, token-bucket, nginx, gcra, fixed-window, sliding-log, sliding-log-counting-refused, sliding-window-counter."
+            { Set-SandboxSetting $sandbox -RateLimitHeaders github } |
+                Should -Throw "The sandbox refused POST /_sandbox/settings: Unknown rate limit headers 'github'. Rate limit headers: none, ietf, x-ratelimit, ratelimit, retry-after."
+        }
+
+        It 'sends the <Style> headers on every API answer, errors included' -ForEach @(
+            @{ Style = 'ietf'; First = @{ 'RateLimit-Policy' = '"default";q=5;w=1'; 'RateLimit' = '"default";r=4;t=1' }
+                Second = @{ 'RateLimit-Policy' = '"default";q=5;w=1'; 'RateLimit' = '"default";r=3;t=1' } }
+            @{ Style = 'x-ratelimit'; First = @{ 'X-RateLimit-Limit' = '5'; 'X-RateLimit-Remaining' = '4'; 'X-RateLimit-Reset' = '1' }
+                Second = @{ 'X-RateLimit-Limit' = '5'; 'X-RateLimit-Remaining' = '3'; 'X-RateLimit-Reset' = '1' } }
+            @{ Style = 'ratelimit'; First = @{ 'RateLimit-Limit' = '5'; 'RateLimit-Remaining' = '4'; 'RateLimit-Reset' = '1' }
+                Second = @{ 'RateLimit-Limit' = '5'; 'RateLimit-Remaining' = '3'; 'RateLimit-Reset' = '1' } }
+        ) {
+            Set-SandboxSetting $sandbox -RateLimit 5 -RateLimiter fixed-window -RateLimitHeaders $Style
+            Wait-EarlyInSecond
+            $found = Send-AtOnce 1
+            $missing = Send-AtOnce 1 '/v1/no-such-route'
+            [int]$missing.StatusCode | Should -Be 404
+            foreach ($name in $First.Keys) { Get-Header $found $name | Should -Be $First[$name] -Because $name }
+            foreach ($name in $Second.Keys) { Get-Header $missing $name | Should -Be $Second[$name] -Because $name }
+            Get-Header $found 'Retry-After' | Should -BeNullOrEmpty
+        }
+
+        It 'sends Retry-After on a refusal only with retry-after, and no rate limit header at all with none' {
+            Set-SandboxSetting $sandbox -RateLimit 1 -RateLimiter nginx -RateLimitHeaders retry-after
+            $answers = Send-AtOnce 2
+            $passed = $answers | Where-Object { [int]$_.StatusCode -eq 200 }
+            $refused = $answers | Where-Object { [int]$_.StatusCode -eq 429 }
+            Get-Header $refused 'Retry-After' | Should -Be '1'
+            Get-Header $passed 'Retry-After' | Should -BeNullOrEmpty
+            Get-Header $refused 'RateLimit' | Should -BeNullOrEmpty
+
+            Set-SandboxSetting $sandbox -RateLimit 1 -RateLimiter nginx
+            $quiet = Send-AtOnce 2
+            foreach ($answer in $quiet) {
+                $names = @($answer.Headers | ForEach-Object Key)
+                $names | Where-Object { $_ -like '*RateLimit*' -or $_ -eq 'Retry-After' } | Should -BeNullOrEmpty
+            }
+        }
+
+        It 'refuses for concurrency with its own text, its own ietf policy and its own cause in the log and the stats' {
+            Set-SandboxSetting $sandbox -ConcurrencyLimit 1 -RateLimitHeaders ietf
+            Add-SandboxJob $sandbox -Id held -Fault 'slow:800'
+            $held = $client.GetAsync("$($sandbox.BaseUri)/v1/try-on/job/held")
+            Start-Sleep -Milliseconds 200
+            $refused = Send-AtOnce 1
+            [int]$refused.StatusCode | Should -Be 429
+            ($refused.Content.ReadAsStringAsync().Result | ConvertFrom-Json).error | Should -Be 'Too much concurrency'
+            Get-Header $refused 'RateLimit-Policy' | Should -Be '"concurrency";q=1;qu="concurrent-requests"'
+            Get-Header $refused 'RateLimit' | Should -Be '"concurrency";r=0'
+            [int]$held.Result.StatusCode | Should -Be 200
+            (Get-SandboxLog $sandbox | Where-Object status -EQ 429).refusedBy | Should -Be 'concurrency'
+            $counts = (Get-SandboxStats $sandbox).tooManyRequests
+            $counts.concurrency, $counts.rate, $counts.fault | Should -Be @(1, 0, 0)
+        }
+
+        It 'logs when each request arrived, to the tick, and counts a fault''s 429 apart from the limits' {
+            Add-SandboxJob $sandbox -Id throttled -Fault 429
+            $first = Send-AtOnce 1 '/v1/try-on/job/throttled'
+            Start-Sleep -Milliseconds 300
+            $null = Send-AtOnce 1 '/v1/try-on/job/throttled'
+            [int]$first.StatusCode | Should -Be 429
+            $raw = (Invoke-WebRequest "$($sandbox.BaseUri)/_sandbox/log").Content
+            ([regex]::Matches($raw, '"arrivedAt":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z"')).Count | Should -Be 2
+            $log = Get-SandboxLog $sandbox
+            ([datetime]$log[1].arrivedAt - [datetime]$log[0].arrivedAt).TotalMilliseconds | Should -BeGreaterOrEqual 300
+            $log.refusedBy | Should -Be @($null, $null)
+            (Get-SandboxStats $sandbox).tooManyRequests.fault | Should -Be 1
+        }
+    }
 }

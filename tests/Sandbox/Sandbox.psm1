@@ -177,7 +177,9 @@ function Get-SandboxLog {
        connection (the id of the connection it came on: requests on one kept-alive connection share it).
        A submit's jobId is the job it created (null when none was); its submit holds what its body carried: contentType
        as sent, and parts (multipart: name, fileName, contentType, bytes, and value for a part without a file name, in the
-       order sent) or json (the JSON body as sent, its values with their JSON types). #>
+       order sent) or json (the JSON body as sent, its values with their JSON types).
+       arrivedAt is when the request reached the door, before the limits looked at it: UTC with seven decimals, on the
+       clock the rate limiters count by; refusedBy the limit that answered it 429, 'rate' or 'concurrency', or null. #>
     param([Parameter(Mandatory)] $Sandbox)
     Invoke-SandboxControl $Sandbox Get log
 }
@@ -193,7 +195,14 @@ function Get-SandboxAssetLog {
 }
 
 function Set-SandboxSetting {
-    <# Settings left out go back to their defaults, but for -Credits. -ConcurrencyLimit N answers 429 to a request that arrives while N are in flight. -SetCookies makes every API answer set a pixelcut_session cookie,
+    <# Settings left out go back to their defaults, but for -Credits. -ConcurrencyLimit N answers 429 to a request that arrives while N are in flight.
+       -RateLimit N answers 429 to requests over N per second, kept by -RateLimiter: default (a token bucket with room for
+       N/5 requests, at least 2), token-bucket (-RateLimitBurst its capacity, 1 when left out), nginx (limit_req with no
+       burst), gcra (-RateLimitBurst its burst, 0 when left out), fixed-window, sliding-log, sliding-log-counting-refused and
+       sliding-window-counter (N per second); the sandbox refuses another name. The limiter starts from rest whenever these
+       three change. -RateLimitHeaders says what API answers tell of the rate: none (as the API), ietf (RateLimit-Policy
+       and RateLimit), x-ratelimit (X-RateLimit-Limit, -Remaining, -Reset), ratelimit (RateLimit-Limit, -Remaining, -Reset)
+       or retry-after (Retry-After on a refusal only). -SetCookies makes every API answer set a pixelcut_session cookie,
        and every answer of the result host a cdn_session cookie.
        -ProxyCredential 'user:password' makes the sandbox, used as a forward proxy (-Proxy set to its BaseUri), answer
        407 to requests without those Basic proxy credentials. -ResultUrlValiditySeconds is how long a result_url handed
@@ -210,6 +219,9 @@ function Set-SandboxSetting {
         [Parameter(Mandatory)] $Sandbox,
         [int] $LatencyMs = 0,
         [double] $RateLimit = 0,
+        [string] $RateLimiter = 'default',
+        [double] $RateLimitBurst = 0,
+        [string] $RateLimitHeaders = 'none',
         [switch] $SetCookies,
         [string] $ProxyCredential,
         [int] $ConcurrencyLimit = 0,
@@ -224,7 +236,8 @@ function Set-SandboxSetting {
         [int] $SubmitFaultSeed = 0
     )
     $settings = @{
-        latencyMs = $LatencyMs; rateLimit = $RateLimit; setCookies = $SetCookies.IsPresent; proxyCredential = $ProxyCredential
+        latencyMs = $LatencyMs; rateLimit = $RateLimit; rateLimiter = $RateLimiter; rateLimitBurst = $RateLimitBurst
+        rateLimitHeaders = $RateLimitHeaders; setCookies = $SetCookies.IsPresent; proxyCredential = $ProxyCredential
         concurrencyLimit = $ConcurrencyLimit; resultUrlValiditySeconds = $ResultUrlValiditySeconds; submitStatus = $SubmitStatus
         submitPendingMs = $SubmitPendingMs; submitRunningMs = $SubmitRunningMs; creditsAsString = $CreditsAsString.IsPresent
         submitFaultMix = @($SubmitFaultMix); submitFaultShare = $SubmitFaultShare; submitFaultSeed = $SubmitFaultSeed
@@ -235,7 +248,8 @@ function Set-SandboxSetting {
 }
 
 function Get-SandboxStats {
-    <# peakInFlight: the most API requests in flight at once and admitted since the last reset. #>
+    <# peakInFlight: the most API requests in flight at once and admitted since the last reset. tooManyRequests: the 429s
+       answered since then by cause, rate, concurrency (the limits) and fault (a scripted or drawn fault). #>
     param([Parameter(Mandatory)] $Sandbox)
     Invoke-SandboxControl $Sandbox Get stats
 }

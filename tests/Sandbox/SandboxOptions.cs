@@ -22,6 +22,18 @@ public sealed class SandboxOptions
     /// <summary>Requests per second the account may make before 429; 0 for no limit.</summary>
     public double RateLimit { get; set; }
 
+    /// <summary>
+    /// How the rate is kept, one of <see cref="RateLimiting.RateLimiterCatalog.Names"/>; the default is a token bucket with
+    /// room for a fifth of a second's requests, and at least two.
+    /// </summary>
+    public string RateLimiter { get; set; } = RateLimiting.RateLimiterCatalog.Default;
+
+    /// <summary>token-bucket's capacity (below 1, 1: no burst) and gcra's burst (0: none); the other limiters take none.</summary>
+    public double RateLimitBurst { get; set; }
+
+    /// <summary>The rate limit headers API answers carry, one of <see cref="RateLimiting.RateLimitHeaders.Styles"/>.</summary>
+    public string RateLimitHeaders { get; set; } = RateLimiting.RateLimitHeaders.None;
+
     /// <summary>API requests the account may have in flight at once before 429; 0 for no limit.</summary>
     public int ConcurrencyLimit { get; set; }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
+using Pixelcut.Sandbox.RateLimiting;
 
 namespace Pixelcut.Sandbox;
 
@@ -63,7 +64,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
     public sealed record Settings(
         int? LatencyMs, double? RateLimit, bool? SetCookies, string? ProxyCredential, int? ConcurrencyLimit, int? ResultUrlValiditySeconds,
         int? SubmitStatus, int? SubmitPendingMs, int? SubmitRunningMs, long? Credits, bool? CreditsAsString, string[]? SubmitFaultMix,
-        double? SubmitFaultShare, int? SubmitFaultSeed);
+        double? SubmitFaultShare, int? SubmitFaultSeed, string? RateLimiter, double? RateLimitBurst, string? RateLimitHeaders);
 
     /// <summary>Faults for the submits of the person image named by its URL or, for a file part, its file name.</summary>
     public sealed record SubmitFaultSetup(string? PersonImage, string[]? Faults);
@@ -123,14 +124,36 @@ public sealed partial class SandboxServer : IAsyncDisposable
         app.MapGet("/_sandbox/faults", () => AllFaults.ToArray());
         app.MapGet("/_sandbox/log", () => state.Log.ToArray());
         app.MapGet("/_sandbox/asset-log", () => state.AssetLog.ToArray());
-        app.MapGet("/_sandbox/stats", () => new { peakInFlight = state.PeakInFlight });
+        app.MapGet("/_sandbox/stats", () =>
+        {
+            var log = state.Log.ToArray();
+            return new
+            {
+                peakInFlight = state.PeakInFlight,
+                tooManyRequests = new
+                {
+                    rate = log.Count(entry => entry.RefusedBy == LogNotes.RefusedByRate),
+                    concurrency = log.Count(entry => entry.RefusedBy == LogNotes.RefusedByConcurrency),
+                    fault = log.Count(entry => entry.Status == 429 && entry.RefusedBy == null),
+                },
+            };
+        });
         app.MapPost("/_sandbox/settings", (Settings settings) =>
         {
             if (settings.SubmitStatus is not (null or 200 or 202)) return Results.BadRequest(new { error = "submitStatus is 200 or 202." });
             if (settings.SubmitFaultShare is < 0 or > 1) return Results.BadRequest(new { error = "submitFaultShare is from 0 to 1." });
             if (RefuseSubmitFaults(settings.SubmitFaultMix ?? []) is { } refusal) return Results.BadRequest(new { error = refusal });
+            if (settings.RateLimiter is { } limiter && !RateLimiterCatalog.Knows(limiter))
+                return Results.BadRequest(new { error = $"Unknown rate limiter '{limiter}'. Rate limiters: {string.Join(", ", RateLimiterCatalog.Names)}." });
+            if (settings.RateLimitHeaders is { } headers && !RateLimitHeaders.Styles.Contains(headers))
+                return Results.BadRequest(new { error = $"Unknown rate limit headers '{headers}'. Rate limit headers: {string.Join(", ", RateLimitHeaders.Styles)}." });
+            if (settings.RateLimitBurst is < 0) return Results.BadRequest(new { error = "rateLimitBurst is 0 or more." });
             if (settings.LatencyMs.HasValue) state.Options.LatencyMs = settings.LatencyMs.Value;
             if (settings.RateLimit.HasValue) state.Options.RateLimit = settings.RateLimit.Value;
+            if (settings.RateLimiter != null) state.Options.RateLimiter = settings.RateLimiter;
+            if (settings.RateLimitBurst.HasValue) state.Options.RateLimitBurst = settings.RateLimitBurst.Value;
+            if (settings.RateLimitHeaders != null) state.Options.RateLimitHeaders = settings.RateLimitHeaders;
+            state.ApplyRateLimitSettings();
             if (settings.ConcurrencyLimit.HasValue) state.Options.ConcurrencyLimit = settings.ConcurrencyLimit.Value;
             if (settings.SetCookies.HasValue) state.Options.SetCookies = settings.SetCookies.Value;
             if (settings.ProxyCredential != null) state.Options.ProxyCredential = settings.ProxyCredential == "" ? null : settings.ProxyCredential;
@@ -151,6 +174,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
     /// <summary>Everything outside /_sandbox is the API. The path is read raw, as it reached the wire.</summary>
     private static async Task HandleApiAsync(HttpContext context, SandboxState state)
     {
+        var arrivedAt = state.Clock.Now;
         var rawTarget = RawTarget(context);
         var route = ApiRoute.Parse(context.Request.Method, rawTarget);
         var keyAccepted = state.Options.Accepts(context.Request.Headers["X-API-KEY"].ToString());
@@ -173,14 +197,14 @@ public sealed partial class SandboxServer : IAsyncDisposable
                 : tunnel
                     // The sandbox speaks no TLS, so it can only refuse a tunnel it would have to carry.
                     ? await Text(context, 502, "text/plain", "The sandbox does not open tunnels.")
-                    : await AnswerAsync(context, state, route, notes);
+                    : await AnswerAsync(context, state, route, arrivedAt, notes);
         }
         finally
         {
             state.Log.Enqueue(new LogEntry(
                 context.Request.Method, rawTarget, notes.JobId, keyAccepted, hadCookie, viaProxy, proxyAuthorization,
                 context.Request.Headers.UserAgent.ToString(), requestId, status, body.Written, notes.Fault, notes.Submit,
-                DateTimeOffset.UtcNow, context.Connection.Id));
+                DateTimeOffset.UtcNow, SandboxClock.Format(arrivedAt), notes.RefusedBy, context.Connection.Id));
         }
     }
 
@@ -198,7 +222,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
         context.Request.Headers.ProxyAuthorization is { Count: > 0 } header ? header.ToString() : null;
 
     /// <summary>Answers one API request and returns the status sent (0 when the connection was dropped).</summary>
-    private static async Task<int> AnswerAsync(HttpContext context, SandboxState state, ApiRoute route, LogNotes notes)
+    private static async Task<int> AnswerAsync(HttpContext context, SandboxState state, ApiRoute route, TimeSpan arrivedAt, LogNotes notes)
     {
         // A session cookie on every answer, errors included, as API gateways and load balancers hand out.
         if (state.Options.SetCookies)
@@ -206,11 +230,23 @@ public sealed partial class SandboxServer : IAsyncDisposable
         var aborted = context.RequestAborted;
         // The account's limits are kept at the door, as a gateway does: the rate by when a request arrives, and the
         // requests in flight (the API's 429 text, "too much concurrency", suggests it has such a limit) from then on.
-        if (!state.TryTakeRateToken())
-            return await Error(context, 429, "Too many requests", "rate_limit_exceeded");
+        var headerStyle = state.Options.RateLimitHeaders;
+        if (state.DecideRate(arrivedAt) is { } rate)
+        {
+            RateLimitHeaders.WriteRate(context.Response.Headers, headerStyle, rate);
+            if (!rate.Allowed)
+            {
+                notes.RefusedBy = LogNotes.RefusedByRate;
+                return await Error(context, 429, "Too many requests", "rate_limit_exceeded");
+            }
+        }
         using var inFlight = state.EnterFlight();
         if (inFlight.OverLimit)
+        {
+            RateLimitHeaders.WriteConcurrencyRefusal(context.Response.Headers, headerStyle, state.Options.ConcurrencyLimit);
+            notes.RefusedBy = LogNotes.RefusedByConcurrency;
             return await Error(context, 429, "Too much concurrency", "rate_limit_exceeded");
+        }
         if (state.Options.LatencyMs > 0) await Task.Delay(state.Options.LatencyMs, aborted);
 
         var key = context.Request.Headers["X-API-KEY"].ToString();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Pixelcut.Sandbox.RateLimiting;
 
 namespace Pixelcut.Sandbox;
 
@@ -52,18 +53,25 @@ public sealed class SandboxJob
 /// One API request: JobId the job it named or the submit created, HadCookie when it carried a Cookie header, ViaProxy when it
 /// was sent to the sandbox as a forward proxy, ProxyAuthorization what its Proxy-Authorization header carried short of a
 /// password, Fault the scripted fault it played, Submit what a submit's body carried, BytesWritten the body bytes the server
-/// accepted, Connection the id of the connection it came on (requests on one kept-alive connection share it).
+/// accepted, At when it was answered; ArrivedAt when it reached the door, before the limits looked at it (see
+/// <see cref="SandboxClock.Format"/>), RefusedBy the limit that answered it 429: "rate", "concurrency" or null, and
+/// Connection the id of the connection it came on (requests on one kept-alive connection share it).
 /// </summary>
 public sealed record LogEntry(
     string Method, string RawTarget, string? JobId, bool KeyAccepted, bool HadCookie, bool ViaProxy, string? ProxyAuthorization,
-    string? UserAgent, string RequestId, int Status, long BytesWritten, string? Fault, SubmitWire? Submit, DateTimeOffset At, string Connection);
+    string? UserAgent, string RequestId, int Status, long BytesWritten, string? Fault, SubmitWire? Submit, DateTimeOffset At,
+    string ArrivedAt, string? RefusedBy, string Connection);
 
 /// <summary>What answering an API request learns that its log entry keeps.</summary>
 public sealed class LogNotes
 {
+    public const string RefusedByRate = "rate";
+    public const string RefusedByConcurrency = "concurrency";
+
     public string? JobId { get; set; }
     public string? Fault { get; set; }
     public SubmitWire? Submit { get; set; }
+    public string? RefusedBy { get; set; }
 }
 
 /// <summary>
@@ -75,24 +83,25 @@ public sealed record AssetLogEntry(
     string Method, string RawTarget, string JobId, bool HadApiKey, bool HadCookie, bool HadAuthorization, bool ViaProxy,
     string? UserAgent, int Status, long BytesWritten, DateTimeOffset At);
 
-/// <summary>The jobs, the request logs, the account's rate limit and what its submits did.</summary>
+/// <summary>The jobs, the request logs, the account's rate and concurrency limits and what its submits did.</summary>
 public sealed class SandboxState
 {
     /// <summary>Ids with this prefix are pending jobs the first time they are seen, for large batches.</summary>
     public const string AutoJobPrefix = "auto-";
 
-    private readonly object _bucketGate = new();
-    private double _tokens;
-    private DateTimeOffset _lastRefill = DateTimeOffset.UtcNow;
+    private readonly object _limiterGate = new();
+    private IRateLimiter? _limiter;
+    private (string Name, double Rate, double Burst) _limiterBuiltFor;
 
     public SandboxState(SandboxOptions options)
     {
         Options = options;
         Submits = new SubmitState(options);
-        _tokens = BurstSize;
+        RebuildRateLimiter();
     }
 
     public SandboxOptions Options { get; }
+    public SandboxClock Clock { get; } = new();
     public SubmitState Submits { get; }
     public ConcurrentDictionary<string, SandboxJob> Jobs { get; } = new(StringComparer.Ordinal);
     public ConcurrentQueue<LogEntry> Log { get; } = new();
@@ -111,7 +120,7 @@ public sealed class SandboxState
         Log.Clear();
         AssetLog.Clear();
         Submits.Reset();
-        lock (_bucketGate) _tokens = BurstSize;
+        RebuildRateLimiter();
         lock (_flightGate) _peakInFlight = 0;
     }
 
@@ -145,24 +154,32 @@ public sealed class SandboxState
         public void Dispose() => state.LeaveFlight();
     }
 
-    // A fifth of a second's worth of requests may come at once, as real rate limiters allow some burst, and never
-    // fewer than two. With room for one only, a client that keeps exactly to 5/s is refused whenever its timer
-    // fires a few milliseconds early (measured here: gaps of 196 to 205 ms at 200 ms), which a one-second window,
-    // the usual way a "5 per second" limit is kept, would not do.
-    private double BurstSize => Math.Max(2, Options.RateLimit / 5);
-
-    /// <summary>Takes one request from the account's token bucket; false when the limit is exceeded.</summary>
-    public bool TryTakeRateToken()
+    /// <summary>
+    /// Builds the limiter again when the rate settings changed, so it starts from rest; the same settings given again, as
+    /// every Set-SandboxSetting gives them, leave it where it was.
+    /// </summary>
+    public void ApplyRateLimitSettings()
     {
-        if (Options.RateLimit <= 0) return true;
-        lock (_bucketGate)
+        lock (_limiterGate)
         {
-            var now = DateTimeOffset.UtcNow;
-            _tokens = Math.Min(BurstSize, _tokens + (now - _lastRefill).TotalSeconds * Options.RateLimit);
-            _lastRefill = now;
-            if (_tokens < 1) return false;
-            _tokens -= 1;
-            return true;
+            if (_limiterBuiltFor != (Options.RateLimiter, Options.RateLimit, Options.RateLimitBurst)) RebuildRateLimiter();
         }
+    }
+
+    private void RebuildRateLimiter()
+    {
+        lock (_limiterGate)
+        {
+            _limiterBuiltFor = (Options.RateLimiter, Options.RateLimit, Options.RateLimitBurst);
+            _limiter = Options.RateLimit > 0 ? RateLimiterCatalog.Create(Options.RateLimiter, Options.RateLimit, Options.RateLimitBurst) : null;
+        }
+    }
+
+    /// <summary>The account's rate limiter's decision on a request that arrived at <paramref name="now"/>; null with no rate limit.</summary>
+    public RateDecision? DecideRate(TimeSpan now)
+    {
+        IRateLimiter? limiter;
+        lock (_limiterGate) limiter = _limiter;
+        return limiter?.Decide(now);
     }
 }
