@@ -478,6 +478,9 @@ Describe 'The sandbox' {
             Add-SandboxJob $sandbox -Id cut -Status completed -AssetBytes 20000 -AssetFault drop-mid-body
             $url = Get-ResultUrl cut
             { Get-Asset $url } | Should -Throw
+            # The server logs the answer once it has let go of the connection, a moment after the client gave up on it.
+            $deadline = [DateTime]::UtcNow.AddSeconds(5)
+            while (-not @(Get-SandboxAssetLog $sandbox) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
             $entry = Get-SandboxAssetLog $sandbox
             $entry.status | Should -Be 200
             $entry.bytesWritten | Should -BeGreaterThan 0

@@ -20,6 +20,8 @@ namespace Pixelcut.TryOn.Resilience
         private readonly IClock _clock;
         private readonly TaskCompletionSource<bool> _firstOutcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _firstTaken;
+        // When the head start ends, counted from the first attempt's entry: every later request waits for the same moment.
+        private long _headStartEndsTicks;
         private Failure? _openedBy;
 
         public CircuitBreaker(IClock clock) => _clock = clock;
@@ -30,10 +32,19 @@ namespace Pixelcut.TryOn.Resilience
         /// <summary>Waits until an attempt may go out: at once for the first, after the first attempt's outcome (or the head start) for the rest.</summary>
         public async Task EnterAsync(CancellationToken cancellation)
         {
-            if (Interlocked.CompareExchange(ref _firstTaken, 1, 0) == 0 || _firstOutcome.Task.IsCompleted) return;
+            if (Interlocked.CompareExchange(ref _firstTaken, 1, 0) == 0)
+            {
+                Interlocked.Exchange(ref _headStartEndsTicks, (_clock.Now + HeadStart).Ticks);
+                return;
+            }
+            if (_firstOutcome.Task.IsCompleted) return;
+            var ends = Interlocked.Read(ref _headStartEndsTicks);
+            // A request that entered before the first one noted its end waits the whole head start, as the first did.
+            var left = ends == 0 ? HeadStart : TimeSpan.FromTicks(ends) - _clock.Now;
+            if (left <= TimeSpan.Zero) return;
             using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
             {
-                await Task.WhenAny(_firstOutcome.Task, _clock.Delay(HeadStart, waiting.Token)).ConfigureAwait(false);
+                await Task.WhenAny(_firstOutcome.Task, _clock.Delay(left, waiting.Token)).ConfigureAwait(false);
                 waiting.Cancel();
             }
             cancellation.ThrowIfCancellationRequested();
