@@ -30,6 +30,20 @@ public class CircuitBreakerTests
         Assert.Null(circuit.OpenedBy);
     }
 
+    [Fact]
+    public async Task The_head_start_ends_once_for_every_request_however_late_it_came()
+    {
+        var clock = new FakeClock();
+        var circuit = new CircuitBreaker(clock);
+        await circuit.EnterAsync(CancellationToken.None);
+        // A request that comes 400 ms after the first waits what is left of the head start, not a whole one of its own.
+        clock.Advance(TimeSpan.FromMilliseconds(400));
+        await circuit.EnterAsync(CancellationToken.None);
+        Assert.Equal(new[] { CircuitBreaker.HeadStart - TimeSpan.FromMilliseconds(400) }, clock.Delays);
+        await circuit.EnterAsync(CancellationToken.None);
+        Assert.Single(clock.Delays);
+    }
+
     [Fact(Timeout = 20000)]
     public async Task A_failure_that_dooms_every_request_opens_it()
     {
@@ -57,7 +71,12 @@ public class CircuitBreakerTests
         public TimeSpan Now => SystemClock.Instance.Now;
 
         public Task Delay(TimeSpan delay, CancellationToken cancellation) =>
-            delay == CircuitBreaker.HeadStart ? Task.Delay(Timeout.Infinite, cancellation) : SystemClock.Instance.Delay(delay, cancellation);
+            // The head start's wait, whatever of it is left when a request comes, never ends; every other wait is real.
+            delay > CircuitBreaker.HeadStart / 2 && delay <= CircuitBreaker.HeadStart
+                ? Task.Delay(Timeout.Infinite, cancellation)
+                : SystemClock.Instance.Delay(delay, cancellation);
+
+        public Task WaitUntil(TimeSpan moment, CancellationToken cancellation) => SystemClock.Instance.WaitUntil(moment, cancellation);
     }
 
     [Fact(Timeout = 20000)]

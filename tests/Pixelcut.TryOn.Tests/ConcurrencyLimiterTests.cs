@@ -22,12 +22,12 @@ public class ConcurrencyLimiterTests
     {
         var limiter = new ConcurrencyLimiter(new FakeClock());
         for (var i = 0; i < 5; i++) await limiter.AcquireAsync(false, CancellationToken.None);
-        Assert.False(limiter.OnThrottled(inFlightWhenSent: 4));
+        Assert.True(limiter.OnThrottled(inFlightWhenSent: 4, certain: false), "four of five out: a limit on them may have bitten");
         Assert.Equal(3, limiter.Limit);
         for (var i = 0; i < 5; i++) limiter.Release();
 
         Assert.Equal(32, WastedSlotsUntilTheLimitPasses(limiter, 3));
-        Assert.True(limiter.OnThrottled(inFlightWhenSent: 4), "a refused probe is put down to concurrency");
+        Assert.True(limiter.OnThrottled(inFlightWhenSent: 4, certain: false), "a refused probe is put down to concurrency");
         Assert.Equal(3, limiter.Limit);
         Assert.Equal(64, WastedSlotsUntilTheLimitPasses(limiter, 3));
     }
@@ -38,7 +38,7 @@ public class ConcurrencyLimiterTests
         var clock = new FakeClock();
         var limiter = new ConcurrencyLimiter(clock);
         for (var i = 0; i < 5; i++) await limiter.AcquireAsync(false, CancellationToken.None);
-        limiter.OnThrottled(inFlightWhenSent: 4);
+        limiter.OnThrottled(inFlightWhenSent: 4, certain: false);
         for (var i = 0; i < 5; i++) limiter.Release();
         limiter.OnPacerSlotWasted();
         Assert.Equal(3, limiter.Limit);
@@ -81,12 +81,14 @@ public class ConcurrencyLimiterTests
     }
 
     [Fact]
-    public void A_429_to_a_request_sent_with_few_others_out_is_left_to_the_pacer()
+    public void A_429_to_a_request_sent_with_few_others_out_is_not_put_down_to_concurrency_unless_the_headers_say_so()
     {
         var limiter = new ConcurrencyLimiter(new FakeClock());
-        Assert.False(limiter.OnThrottled(inFlightWhenSent: 1));
-        Assert.False(limiter.OnThrottled(inFlightWhenSent: 2));
+        Assert.False(limiter.OnThrottled(inFlightWhenSent: 1, certain: false));
+        Assert.False(limiter.OnThrottled(inFlightWhenSent: 2, certain: false));
         Assert.Equal(5, limiter.Limit);
+        Assert.True(limiter.OnThrottled(inFlightWhenSent: 2, certain: true));
+        Assert.Equal(1, limiter.Limit);
     }
 
     [Fact(Timeout = 20000)]
@@ -95,7 +97,7 @@ public class ConcurrencyLimiterTests
         var limiter = ConcurrencyLimiter.Fixed(3);
         for (var i = 0; i < 3; i++) await limiter.AcquireAsync(false, CancellationToken.None);
         for (var i = 0; i < 100; i++) limiter.OnPacerSlotWasted();
-        Assert.False(limiter.OnThrottled(inFlightWhenSent: 3));
+        Assert.False(limiter.OnThrottled(inFlightWhenSent: 3, certain: false));
         Assert.Equal(3, limiter.Limit);
         Assert.False(limiter.AcquireAsync(false, CancellationToken.None).IsCompleted);
     }
@@ -104,7 +106,7 @@ public class ConcurrencyLimiterTests
     public void Never_goes_below_one_or_above_sixty_four()
     {
         var limiter = new ConcurrencyLimiter(new FakeClock());
-        for (var inFlight = 5; inFlight >= 1; inFlight--) limiter.OnThrottled(inFlight);
+        for (var inFlight = 5; inFlight >= 1; inFlight--) limiter.OnThrottled(inFlight, certain: true);
         Assert.Equal(1, limiter.Limit);
         var grower = new ConcurrencyLimiter(new FakeClock());
         for (var i = 0; i < 500; i++) grower.OnPacerSlotWasted();

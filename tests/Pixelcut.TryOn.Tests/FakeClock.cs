@@ -22,5 +22,15 @@ internal sealed class FakeClock : IClock
         return Task.CompletedTask;
     }
 
+    public Task WaitUntil(TimeSpan moment, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (moment > _now) _now = moment;
+        }
+        return Task.CompletedTask;
+    }
+
     public void Advance(TimeSpan by) { lock (_gate) _now += by; }
 }

@@ -73,7 +73,7 @@ namespace Pixelcut.TryOn.Operations
                     if (link == null) return Failed(new Failure(ErrorKind.DownloadFailed, jobId, detail: problem, attempts: downloads));
 
                     var downloaded = await requester.RetryAsync(_downloads, $"the download of job '{SafeText.Printable(jobId)}'", jobId, trace, continuesJob: true,
-                        () => _download.GetAsync(jobId, link, file.Open, requester.Timeout, trace.Add, Received, cancellation), null, cancellation).ConfigureAwait(false);
+                        () => _download.GetAsync(jobId, link, file.Open, requester.Timeout, trace.Add, Received, cancellation), cancellation).ConfigureAwait(false);
                     downloads += downloaded.Attempts;
                     requests += downloaded.Attempts;
                     var failure = downloaded.Failure;

@@ -137,18 +137,18 @@ namespace Pixelcut.TryOn.Resilience
         public void EndSend() => Interlocked.Decrement(ref _sent);
 
         /// <summary>
-        /// A request sent with <paramref name="inFlightWhenSent"/> out with the API was answered 429. Returns true when
-        /// that answered a probe above a ceiling that had held: the limiter's own doing, which says nothing about the pace.
+        /// A request sent with <paramref name="inFlightWhenSent"/> out with the API was answered 429, and the pace does not
+        /// explain it. Returns true when the limiter takes it as the API's limit on requests in flight and sets a ceiling one
+        /// below that number: when the headers said so (<paramref name="certain"/>), or when enough were out for such a limit
+        /// to have bitten. A lone request's 429 no limit on concurrency would have spared.
         /// </summary>
-        public bool OnThrottled(int inFlightWhenSent)
+        public bool OnThrottled(int inFlightWhenSent, bool certain)
         {
             lock (_gate)
             {
-                if (_fixed) return false;
+                if (_fixed) return certain;
                 _throttledOnce = true;
-                // A 429 to a request sent with few others out, a lone one above all, is the pace's: no limit on
-                // concurrency would have spared it.
-                if (inFlightWhenSent < Math.Max(2, Math.Ceiling(_limit / 2))) return false;
+                if (!certain && inFlightWhenSent < Math.Max(2, Math.Ceiling(_limit / 2))) return false;
                 var probeRefused = _probing && inFlightWhenSent >= _ceiling;
                 if (probeRefused) _probeAfter *= 2;
                 _probing = false;
@@ -156,7 +156,7 @@ namespace Pixelcut.TryOn.Resilience
                 _ceiling = Math.Max(MinLimit, Math.Min(_ceiling, inFlightWhenSent - 1));
                 _wastedAtCeiling = 0;
                 _limit = Math.Min(_limit, _ceiling);
-                return probeRefused;
+                return true;
             }
         }
 

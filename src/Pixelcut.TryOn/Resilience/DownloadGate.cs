@@ -21,6 +21,9 @@ namespace Pixelcut.TryOn.Resilience
 
         public Failure? StoppedBy => _circuit.OpenedBy;
 
+        /// <summary>Result hosts are not the API's quota: a download the retry rule would try again always is.</summary>
+        public bool TryRetry(Failure failure) => true;
+
         public async Task<Attempt<T>?> SendAsync<T>(Func<Task<Attempt<T>>> send, bool continuesJob, CancellationToken cancellation) where T : class
         {
             await _downloads.WaitAsync(cancellation).ConfigureAwait(false);

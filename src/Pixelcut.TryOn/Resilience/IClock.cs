@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -12,6 +13,9 @@ namespace Pixelcut.TryOn.Resilience
         TimeSpan Now { get; }
 
         Task Delay(TimeSpan delay, CancellationToken cancellation);
+
+        /// <summary>Returns at <paramref name="moment"/> of <see cref="Now"/> or just after it, never before.</summary>
+        Task WaitUntil(TimeSpan moment, CancellationToken cancellation);
     }
 
     internal sealed class SystemClock : IClock
@@ -23,7 +27,22 @@ namespace Pixelcut.TryOn.Resilience
 
         public TimeSpan Now => Watch.Elapsed;
 
+        // A timer wakes late by up to its tick (15.6 ms on Windows, about a millisecond elsewhere): sleep until that much
+        // before the moment, then yield until it comes.
+        private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? 16 : 2);
+
         public Task Delay(TimeSpan delay, CancellationToken cancellation) =>
             delay > TimeSpan.Zero ? Task.Delay(delay, cancellation) : Task.CompletedTask;
+
+        public async Task WaitUntil(TimeSpan moment, CancellationToken cancellation)
+        {
+            var left = moment - Now;
+            if (left > TimerSlack) await Task.Delay(left - TimerSlack, cancellation).ConfigureAwait(false);
+            while (Now < moment)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                await Task.Yield();
+            }
+        }
     }
 }

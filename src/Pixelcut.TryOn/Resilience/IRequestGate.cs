@@ -15,6 +15,9 @@ namespace Pixelcut.TryOn.Resilience
         /// <param name="continuesJob">True for an attempt that continues a job already begun, which goes ahead of jobs not yet sent.</param>
         Task<Attempt<T>?> SendAsync<T>(Func<Task<Attempt<T>>> send, bool continuesJob, CancellationToken cancellation) where T : class;
 
+        /// <summary>Whether an attempt that failed with <paramref name="failure"/> may be tried again; counts the retry when it may.</summary>
+        bool TryRetry(Failure failure);
+
         /// <summary>The failure that stopped every attempt, once there is one.</summary>
         Failure? StoppedBy { get; }
     }

@@ -48,7 +48,7 @@ namespace Pixelcut.TryOn.Resilience
         {
             var trace = new List<TraceLine>();
             return RetryAsync(_gate, $"job '{SafeText.Printable(jobId)}'", jobId, trace, continuesJob,
-                () => _http.SendAsync(method, jobId, path, _timeout, trace.Add, sending, cancellation), _gate.OnRetried, cancellation);
+                () => _http.SendAsync(method, jobId, path, _timeout, trace.Add, sending, cancellation), cancellation);
         }
 
         /// <summary>
@@ -63,10 +63,8 @@ namespace Pixelcut.TryOn.Resilience
             return RetryAsync(_gate, subject, string.Empty, trace, continuesJob: false, async () =>
             {
                 var attempt = await _http.SendAsync(HttpMethod.Post, string.Empty, path, _timeout, trace.Add, sending, cancellation, body).ConfigureAwait(false);
-                return attempt.Failure == null
-                    ? attempt
-                    : Attempt<ApiAnswer>.Failed(ErrorTable.JudgeSubmit(attempt.Failure, attempt.MayHaveReachedServer), attempt.RetryAfter, attempt.MayHaveReachedServer);
-            }, _gate.OnRetried, cancellation);
+                return attempt.Failure == null ? attempt : attempt.WithFailure(ErrorTable.JudgeSubmit(attempt.Failure, attempt.MayHaveReachedServer));
+            }, cancellation);
         }
 
         /// <summary>
@@ -74,9 +72,8 @@ namespace Pixelcut.TryOn.Resilience
         /// attempt; each failed attempt waits as the retry rule says and says so in <paramref name="trace"/>.
         /// </summary>
         /// <param name="subject">What is retried, for the Verbose line that says it is not: "job 'x'".</param>
-        /// <param name="retrying">Told of each failure that is tried again, for a gate that counts them; null for none.</param>
         public async Task<JobResult<T>> RetryAsync<T>(IRequestGate gate, string subject, string jobId, List<TraceLine> trace, bool continuesJob,
-            Func<Task<Attempt<T>>> send, Action<Failure>? retrying, CancellationToken cancellation) where T : class
+            Func<Task<Attempt<T>>> send, CancellationToken cancellation) where T : class
         {
             var mayHaveReachedServer = false;
             for (var attempt = 1; ; attempt++)
@@ -94,9 +91,13 @@ namespace Pixelcut.TryOn.Resilience
                     if (RetryPolicy.IsRetryable(failure)) trace.Add(TraceLine.Verbose($"Not retrying {subject}: {decision.Reason}."));
                     return new JobResult<T>(jobId, null, failure.WithAttempts(attempt), trace, mayHaveReachedServer, attempt);
                 }
+                if (!gate.TryRetry(failure))
+                {
+                    trace.Add(TraceLine.Verbose($"Not retrying {subject}: {Describe(failure)}, and this command's retries of 429s are spent."));
+                    return new JobResult<T>(jobId, null, failure.WithAttempts(attempt), trace, mayHaveReachedServer, attempt);
+                }
                 trace.Add(TraceLine.Verbose($"{Describe(failure)}, retrying in {decision.Delay.Value.TotalSeconds:0.0} s, attempt {attempt + 1} of {_policy.MaxRetryCount + 1}"));
                 await _clock.Delay(decision.Delay.Value, cancellation).ConfigureAwait(false);
-                retrying?.Invoke(failure);
             }
         }
 

@@ -7,7 +7,11 @@ namespace Pixelcut.TryOn.Resilience
 {
     /// <summary>
     /// The API's gate: every attempt takes an in-flight slot of the key's limiter, then waits for the key's pacer, unless the
-    /// command's circuit has opened; what the answer says (accepted, 429) is fed back to both. It counts what it let through.
+    /// command's circuit has opened. Each 429 is put down to one cause before anyone reacts: the headers' word first (a
+    /// limit on requests in flight, or a quota's window), then the evidence (a refusal the pace explains is the rate's; one
+    /// sent with many out that the pace does not explain is concurrency's), and only that cause's part reacts. Retries of
+    /// 429s come out of a budget that grows with first attempts, so a key out of quota does not retry at full rate. It
+    /// counts what it let through.
     /// </summary>
     internal sealed class KeyGate : IRequestGate
     {
@@ -20,6 +24,7 @@ namespace Pixelcut.TryOn.Resilience
         private int _retryCount;
         private int _throttledCount;
         private int _peakInFlight;
+        private readonly RetryBudget _retries = new RetryBudget();
 
         /// <summary>The parts in the order an attempt meets them: the limiter's slot, the circuit, the pacer's turn.</summary>
         public KeyGate(ConcurrencyLimiter limiter, CircuitBreaker circuit, RequestPacer pacer, IClock clock)
@@ -46,6 +51,7 @@ namespace Pixelcut.TryOn.Resilience
         {
             Attempt<T>? attempt = null;
             var inFlight = 0;
+            PaceTurn turn = default;
             var waited = await _limiter.AcquireAsync(continuesJob, cancellation).ConfigureAwait(false);
             try
             {
@@ -53,10 +59,10 @@ namespace Pixelcut.TryOn.Resilience
                 await _circuit.EnterAsync(cancellation).ConfigureAwait(false);
                 try
                 {
-                    var turn = _pacer.ReserveSlot();
-                    if (waited && turn == TimeSpan.Zero) _limiter.OnPacerSlotWasted();
-                    await _clock.Delay(turn, cancellation).ConfigureAwait(false);
+                    turn = await _pacer.WaitTurnAsync(cancellation).ConfigureAwait(false);
+                    if (waited && !turn.PaceBound) _limiter.OnPacerSlotWasted();
                     if (_circuit.OpenedBy != null) return null;
+                    if (!continuesJob) _retries.OnFirstAttempt();
                     inFlight = _limiter.BeginSend();
                     try
                     {
@@ -79,29 +85,44 @@ namespace Pixelcut.TryOn.Resilience
                 _limiter.Release();
             }
             // Once the slot is free again, as a 429's lower limit is for the requests still to come.
-            Learn(attempt.Failure, inFlight);
+            Learn(attempt, turn, inFlight);
             return attempt;
         }
 
-        /// <summary>An API request that failed with <paramref name="failure"/> is tried again.</summary>
-        public void OnRetried(Failure failure)
+        /// <summary>A 429 is tried again only while the budget lasts; every other retryable failure always is.</summary>
+        public bool TryRetry(Failure failure)
         {
-            if (failure.Kind == ErrorKind.RateLimitExceeded) Interlocked.Increment(ref _throttledCount);
+            if (failure.Kind == ErrorKind.RateLimitExceeded)
+            {
+                if (!_retries.TrySpend()) return false;
+                Interlocked.Increment(ref _throttledCount);
+            }
             Interlocked.Increment(ref _retryCount);
+            return true;
         }
 
-        private void Learn(Failure? failure, int inFlight)
+        private void Learn<T>(Attempt<T> attempt, PaceTurn turn, int inFlight) where T : class
         {
+            var failure = attempt.Failure;
             if (failure == null)
             {
-                _pacer.OnAccepted();
+                _pacer.OnAccepted(turn);
                 _limiter.OnAnswered(inFlight);
                 return;
             }
             if (failure.Kind != ErrorKind.RateLimitExceeded) return;
             Interlocked.Increment(ref _answered429);
-            // A 429 that refused the limiter's own probe says nothing about the pace.
-            if (!_limiter.OnThrottled(inFlight)) _pacer.OnThrottled();
+            var hint = attempt.RateLimit;
+            if (hint?.Concurrency == true)
+            {
+                _limiter.OnThrottled(inFlight, certain: true);
+                return;
+            }
+            if (_pacer.OnRefused(turn)) return;
+            // The pace does not explain it: a quota whose window has run out, when the headers say so, else the in-flight
+            // count, when enough were out for a limit on it to have bitten; else nobody knows, and the pace slows.
+            if (hint?.Remaining == 0 && hint.ResetAfter is TimeSpan reset) _pacer.PauseFor(reset);
+            else if (!_limiter.OnThrottled(inFlight, certain: false)) _pacer.SlowDown();
         }
 
         private void UpdatePeak(int inFlight)

@@ -1,36 +1,61 @@
 using System;
 using System.Collections.Concurrent;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace Pixelcut.TryOn.Resilience
 {
     /// <summary>
-    /// Spaces requests evenly so that everything sent with one API key stays under the account's
-    /// rate limit. One pacer per key per process, shared by every command and runspace that uses it.
-    /// A 429 slows every request on the key by a quarter (the limit is the account's, not the request's);
-    /// accepted requests then bring the pace back to the set rate a little at a time. The steps are small
-    /// because the key's concurrency limiter answers 429s too, and a pace halved on every 429 would
-    /// throw away most of the rate the API allows.
+    /// Spaces the requests of one API key so that none reaches the API sooner after the one before than the account's
+    /// limiter allows, whatever kind of limiter it runs. One pacer per key per process, shared by every command and runspace.
+    /// <para>
+    /// Never early: the gap is counted from the moment each request was actually handed to the transport, never from a
+    /// schedule, so a timer that wakes late only delays; and no burst is ever sent. The interval starts at the documented
+    /// rate (PIXELCUT_REQUESTS_PER_SECOND) and never goes below it. A 429 the pace explains (it came on a request sent
+    /// about one interval after the last one let through) raises the interval just above that gap, once per round trip:
+    /// for any bucket-type limiter (token or leaky bucket, GCRA) a refused request came sooner than the limiter's
+    /// interval, so its gap is a lower bound on it. The gap is counted from the last request let through, so refusals that
+    /// keep coming push the interval past each gap they prove, twice as far each time. While the pace is what holds
+    /// requests back, the interval gives back a little of what it gained, never below what the last minute's refusals proved.
+    /// </para>
     /// </summary>
     internal sealed class RequestPacer
     {
         public const double DefaultRequestsPerSecond = 5;
-        private const double MaxSlowdown = 8;
-        private const double SlowdownOnThrottle = 1.25;
-        private const double RecoveryPerAcceptedRequest = 0.98;
+
+        /// <summary>How much later than its gap a request may reach a server than the one before it: jitter on the way.</summary>
+        public static readonly TimeSpan JitterMargin = TimeSpan.FromMilliseconds(2);
+
+        /// <summary>How long a refused gap is kept as a lower bound on the server's interval: limits change.</summary>
+        public static readonly TimeSpan LearnedLifetime = TimeSpan.FromMinutes(1);
+
+        private const double GrowthOnUnexplainedRefusal = 1.25;
+        private const double ShareGivenBackPerPacedRequest = 1.0 / 32;
+        // Less than this above the lowest allowed, the interval is at it: the rest is below what any timer can keep.
+        private static readonly TimeSpan Negligible = TimeSpan.FromMilliseconds(0.05);
+        private const double MaxIntervalOverFloor = 8;
 
         private static readonly ConcurrentDictionary<string, RequestPacer> PacersByKey = new ConcurrentDictionary<string, RequestPacer>();
 
         private readonly IClock _clock;
         private readonly object _gate = new object();
-        private double _requestsPerSecond;
-        private double _slowdown = 1;
-        private TimeSpan _nextSlot;
+        private TimeSpan _floor;
+        private TimeSpan _interval;
+        // The moment the last request was handed to the transport, and the turn the last waiter was given.
+        private TimeSpan? _lastSent;
+        private TimeSpan _lastTurn = TimeSpan.MinValue;
+        private TimeSpan? _lastAccepted;
+        // Requests sent before the interval was last raised were paced by the old one: their refusals are already answered.
+        private TimeSpan _raisedAt = TimeSpan.MinValue;
+        private TimeSpan _provenInterval;
+        private TimeSpan? _provenAt;
+        private TimeSpan _pausedUntil = TimeSpan.MinValue;
 
         public RequestPacer(double requestsPerSecond, IClock clock)
         {
             _clock = clock;
-            _requestsPerSecond = requestsPerSecond;
-            _nextSlot = clock.Now;
+            _floor = IntervalOf(requestsPerSecond);
+            _interval = _floor;
         }
 
         /// <summary>The process-wide pacer of one key, set to the rate this command asks for.</summary>
@@ -41,38 +66,137 @@ namespace Pixelcut.TryOn.Resilience
             return pacer;
         }
 
+        /// <summary>The documented rate, the ceiling: the interval never goes below its inverse.</summary>
         public double RequestsPerSecond
         {
-            get { lock (_gate) return _requestsPerSecond; }
-            set { lock (_gate) _requestsPerSecond = value; }
-        }
-
-        /// <summary>How much slower than the set rate the pacer runs now (1 = at the rate).</summary>
-        public double Slowdown
-        {
-            get { lock (_gate) return _slowdown; }
-        }
-
-        /// <summary>Takes the next free slot and says how long until it comes.</summary>
-        public TimeSpan ReserveSlot()
-        {
-            lock (_gate)
+            get { lock (_gate) return TimeSpan.TicksPerSecond / (double)_floor.Ticks; }
+            set
             {
-                var now = _clock.Now;
-                var slot = _nextSlot > now ? _nextSlot : now;
-                _nextSlot = slot + TimeSpan.FromTicks((long)(TimeSpan.TicksPerSecond * _slowdown / _requestsPerSecond));
-                return slot - now;
+                lock (_gate)
+                {
+                    _floor = IntervalOf(value);
+                    if (_interval < _floor) _interval = _floor;
+                }
             }
         }
 
-        public void OnThrottled()
+        /// <summary>The gap kept between two requests now.</summary>
+        public TimeSpan Interval
         {
-            lock (_gate) _slowdown = Math.Min(MaxSlowdown, _slowdown * SlowdownOnThrottle);
+            get { lock (_gate) return _interval; }
         }
 
-        public void OnAccepted()
+        /// <summary>
+        /// Waits for this request's turn and claims it: returns the moment it may be handed to the transport, no sooner than
+        /// one interval after the request before it was, and whether the pace made it wait.
+        /// </summary>
+        public async Task<PaceTurn> WaitTurnAsync(CancellationToken cancellation)
         {
-            lock (_gate) _slowdown = Math.Max(1, _slowdown * RecoveryPerAcceptedRequest);
+            TimeSpan turn;
+            bool paceBound;
+            lock (_gate)
+            {
+                var now = _clock.Now;
+                turn = Max(Max(now, _pausedUntil), Max(_lastTurn + _interval, _lastSent.HasValue ? _lastSent.Value + _interval : now));
+                paceBound = turn > now;
+                _lastTurn = turn;
+            }
+            while (true)
+            {
+                await _clock.WaitUntil(turn, cancellation).ConfigureAwait(false);
+                lock (_gate)
+                {
+                    // A request before this one that left late moves this one's turn on by as much: gaps count from real sends.
+                    var now = _clock.Now;
+                    var earliest = Max(_pausedUntil, _lastSent.HasValue ? _lastSent.Value + _interval : now);
+                    if (now >= earliest)
+                    {
+                        _lastSent = now;
+                        return new PaceTurn(now, paceBound);
+                    }
+                    turn = earliest;
+                }
+            }
         }
+
+        /// <summary>A request sent at <paramref name="turn"/> was let through.</summary>
+        public void OnAccepted(PaceTurn turn)
+        {
+            lock (_gate)
+            {
+                // The first request of a key waited for its connection (TCP, TLS, a proxy's tunnel) after it was handed over,
+                // so it reached the server later than it left: the next one is counted from its answer, never early.
+                if (!_lastAccepted.HasValue && _lastSent.HasValue) _lastSent = Max(_lastSent.Value, _clock.Now);
+                if (!_lastAccepted.HasValue || turn.SentAt > _lastAccepted.Value) _lastAccepted = turn.SentAt;
+                // Only a pace that holds requests back is worth probing: with slots to spare a shorter gap would gain nothing.
+                if (!turn.PaceBound || _interval <= _floor) return;
+                var lowest = ProvenStillHolds ? Max(_floor, _provenInterval + JitterMargin) : _floor;
+                if (_interval <= lowest) return;
+                var given = _interval - TimeSpan.FromTicks((long)((_interval - lowest).Ticks * ShareGivenBackPerPacedRequest));
+                _interval = given - lowest < Negligible ? lowest : given;
+            }
+        }
+
+        /// <summary>
+        /// A request sent at <paramref name="turn"/> was answered 429 without a header saying why. Returns true when the pace
+        /// explains it, and the interval was raised (or already had been for its round trip); false when it does not, so a
+        /// limit on requests in flight or a quota must have refused it.
+        /// </summary>
+        public bool OnRefused(PaceTurn turn)
+        {
+            lock (_gate)
+            {
+                if (turn.SentAt <= _raisedAt) return true;
+                // With nothing let through yet there is no gap to read: the first request of a run is never early.
+                if (!_lastAccepted.HasValue) return false;
+                var gap = turn.SentAt - _lastAccepted.Value;
+                // A bucket refuses a request that came sooner than its interval; one sent well after is refused for something else.
+                if (gap > _interval + _interval + JitterMargin) return false;
+                _provenInterval = Max(ProvenStillHolds ? _provenInterval : TimeSpan.Zero, gap);
+                _provenAt = _clock.Now;
+                _interval = Min(TimeSpan.FromTicks((long)(_floor.Ticks * MaxIntervalOverFloor)), Max(_interval, gap + JitterMargin));
+                _raisedAt = _clock.Now;
+                return true;
+            }
+        }
+
+        /// <summary>A 429 nothing explains: the pace slows by a quarter, and gives it back as paced requests are let through.</summary>
+        public void SlowDown()
+        {
+            lock (_gate)
+            {
+                _interval = Min(TimeSpan.FromTicks((long)(_floor.Ticks * MaxIntervalOverFloor)), TimeSpan.FromTicks((long)(_interval.Ticks * GrowthOnUnexplainedRefusal)));
+                _raisedAt = _clock.Now;
+            }
+        }
+
+        /// <summary>The server said no request will pass until <paramref name="resetAfter"/> from now: a quota's window.</summary>
+        public void PauseFor(TimeSpan resetAfter)
+        {
+            lock (_gate) _pausedUntil = Max(_pausedUntil, _clock.Now + resetAfter);
+        }
+
+        /// <summary>Whether the last refused gap is recent enough to bound the interval still.</summary>
+        private bool ProvenStillHolds => _provenAt.HasValue && _clock.Now - _provenAt.Value < LearnedLifetime;
+
+        private static TimeSpan IntervalOf(double requestsPerSecond) => TimeSpan.FromTicks((long)(TimeSpan.TicksPerSecond / requestsPerSecond));
+
+        private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+        private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+    }
+
+    /// <summary>A request's turn: when it was handed to the transport, and whether the pace, not a free slot, made it wait.</summary>
+    internal readonly struct PaceTurn
+    {
+        public PaceTurn(TimeSpan sentAt, bool paceBound)
+        {
+            SentAt = sentAt;
+            PaceBound = paceBound;
+        }
+
+        public TimeSpan SentAt { get; }
+
+        public bool PaceBound { get; }
     }
 }

@@ -6,8 +6,9 @@ namespace Pixelcut.TryOn.Transport
     /// <typeparam name="T">What a usable answer gives: the API's parsed answer, or the size of a downloaded picture.</typeparam>
     internal sealed class Attempt<T> where T : class
     {
-        private Attempt(T? value, Failure? failure, TimeSpan? retryAfter, bool mayHaveReachedServer)
+        private Attempt(T? value, Failure? failure, TimeSpan? retryAfter, bool mayHaveReachedServer, RateLimitHint? rateLimit)
         {
+            RateLimit = rateLimit;
             Value = value;
             Failure = failure;
             RetryAfter = retryAfter;
@@ -19,6 +20,9 @@ namespace Pixelcut.TryOn.Transport
 
         public Failure? Failure { get; }
 
+        /// <summary>What the answer's rate-limit headers said, if it sent any.</summary>
+        public RateLimitHint? RateLimit { get; }
+
         /// <summary>What the server asked for in Retry-After, if it said anything.</summary>
         public TimeSpan? RetryAfter { get; }
 
@@ -28,9 +32,12 @@ namespace Pixelcut.TryOn.Transport
         /// </summary>
         public bool MayHaveReachedServer { get; }
 
-        public static Attempt<T> Succeeded(T value) => new Attempt<T>(value, null, null, true);
+        public static Attempt<T> Succeeded(T value) => new Attempt<T>(value, null, null, true, null);
 
-        public static Attempt<T> Failed(Failure failure, TimeSpan? retryAfter = null, bool mayHaveReachedServer = false) =>
-            new Attempt<T>(null, failure, retryAfter, mayHaveReachedServer);
+        public static Attempt<T> Failed(Failure failure, TimeSpan? retryAfter = null, bool mayHaveReachedServer = false, RateLimitHint? rateLimit = null) =>
+            new Attempt<T>(null, failure, retryAfter, mayHaveReachedServer, rateLimit);
+
+        /// <summary>This failed attempt with another failure, keeping what its answer said.</summary>
+        public Attempt<T> WithFailure(Failure failure) => new Attempt<T>(null, failure, RetryAfter, MayHaveReachedServer, RateLimit);
     }
 }

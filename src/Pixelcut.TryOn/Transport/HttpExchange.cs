@@ -199,6 +199,8 @@ namespace Pixelcut.TryOn.Transport
 
             public TimeSpan? RetryAfter => HttpExchange.RetryAfter(Response.Headers);
 
+            public RateLimitHint? RateLimit => RateLimitHint.Of(Response.Headers, DateTimeOffset.UtcNow);
+
             public void Verbose(string line) => _trace(TraceLine.Verbose(line));
 
             /// <summary>The answer's -Debug line, with the body as the reader chose to show it.</summary>

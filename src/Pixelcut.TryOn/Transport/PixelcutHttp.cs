@@ -92,7 +92,10 @@ namespace Pixelcut.TryOn.Transport
             }
             answer.Verbose($"{answer.Said} ({answer.ElapsedMilliseconds} ms{answer.RequestIdSaid})");
             answer.Debug(body.Length == 0 ? "(none)" : SafeText.Snippet(body, 300));
-            return Interpret(jobId, answer.Status, body, answer.RetryAfter, answer.RequestId, DateTime.UtcNow);
+            var attempt = Interpret(jobId, answer.Status, body, answer.RetryAfter, answer.RequestId, DateTime.UtcNow);
+            return attempt.Failure?.Kind == ErrorKind.RateLimitExceeded
+                ? Attempt<ApiAnswer>.Failed(attempt.Failure, attempt.RetryAfter, attempt.MayHaveReachedServer, answer.RateLimit)
+                : attempt;
         }
 
         /// <summary>What an answer means: a 2xx is the operation's to read, everything else is a failure from the table.</summary>
