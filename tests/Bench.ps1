@@ -15,10 +15,29 @@ Import-Module (Join-Path $PSScriptRoot 'Pester/TestHelpers.psm1') -Force
 
 # The module's pacer is set to the account's rate limit, as PIXELCUT_REQUESTS_PER_SECOND would be.
 $scenarios = @(
-    [pscustomobject]@{ Name = '1,000 ids, 100/s limit, 50 ms latency'; Jobs = 1000; Rate = 100; LatencyMs = 50; Concurrency = 0 }
-    [pscustomobject]@{ Name = '100 ids, 5/s limit, 1.5 s latency'; Jobs = 100; Rate = 5; LatencyMs = 1500; Concurrency = 0 }
-    [pscustomobject]@{ Name = '300 ids, 100/s limit, 3 in flight allowed'; Jobs = 300; Rate = 100; LatencyMs = 50; Concurrency = 3 }
+    [pscustomobject]@{ Name = '1,000 ids, 100/s limit, 50 ms latency'; Jobs = 1000; Rate = 100; LatencyMs = 50; Concurrency = 0; Limiter = 'default'; Burst = 0 }
+    [pscustomobject]@{ Name = '100 ids, 5/s limit, 1.5 s latency'; Jobs = 100; Rate = 5; LatencyMs = 1500; Concurrency = 0; Limiter = 'default'; Burst = 0 }
+    [pscustomobject]@{ Name = '300 ids, 100/s limit, 3 in flight allowed'; Jobs = 300; Rate = 100; LatencyMs = 50; Concurrency = 3; Limiter = 'default'; Burst = 0 }
 )
+
+# The limiters a server may run at 5/s, each at two latencies, alone and with a cap of 3 in flight.
+$serverLimiters = @(
+    @{ Name = 'token bucket, one second of burst'; Limiter = 'token-bucket'; Burst = 5 }
+    @{ Name = 'token bucket of capacity 1 (strict)'; Limiter = 'token-bucket'; Burst = 1 }
+    @{ Name = 'nginx limit_req without burst (leaky bucket, integer ms)'; Limiter = 'nginx'; Burst = 0 }
+    @{ Name = 'GCRA without burst'; Limiter = 'gcra'; Burst = 0 }
+    @{ Name = 'fixed 1 s window'; Limiter = 'fixed-window'; Burst = 0 }
+    @{ Name = 'sliding 1 s log'; Limiter = 'sliding-log'; Burst = 0 }
+    @{ Name = 'sliding log that also counts refused requests'; Limiter = 'sliding-log-counting-refused'; Burst = 0 }
+    @{ Name = 'sliding window counter'; Limiter = 'sliding-window-counter'; Burst = 0 }
+)
+$limiterScenarios = foreach ($limiter in $serverLimiters) {
+    foreach ($latency in 50, 1500) {
+        foreach ($cap in 0, 3) {
+            [pscustomobject]@{ Name = $limiter.Name; Jobs = 100; Rate = 5; LatencyMs = $latency; Concurrency = $cap; Limiter = $limiter.Limiter; Burst = $limiter.Burst }
+        }
+    }
+}
 
 function Get-PhysicalLimit($Scenario) {
     # N / rate, or N x latency / concurrency limit, whichever is longer, plus the last answer's latency.
@@ -34,7 +53,8 @@ $submittedRows = { @(Get-SandboxSubmission $sandbox).Count }
 
 function Measure-Approach($Scenario, [string] $Approach, [scriptblock] $Run, [scriptblock] $Done = $cancelledJobs) {
     Reset-PixelcutSandbox $sandbox
-    Set-SandboxSetting $sandbox -LatencyMs $Scenario.LatencyMs -RateLimit $Scenario.Rate -ConcurrencyLimit $Scenario.Concurrency
+    Set-SandboxSetting $sandbox -LatencyMs $Scenario.LatencyMs -RateLimit $Scenario.Rate -ConcurrencyLimit $Scenario.Concurrency `
+        -RateLimiter $Scenario.Limiter -RateLimitBurst $Scenario.Burst
     $ids = 1..$Scenario.Jobs | ForEach-Object { "auto-$_" }
     Write-Host "Running: $($Scenario.Name), $Approach"
     $env:PIXELCUT_REQUESTS_PER_SECOND = [string]$Scenario.Rate
@@ -81,7 +101,7 @@ try {
     })
 
     # Submits: each row a job, one POST each. The rows are made before the clock starts.
-    $submits = [pscustomobject]@{ Name = '1,000 submits, 100/s limit, 50 ms latency'; Jobs = 1000; Rate = 100; LatencyMs = 50; Concurrency = 0 }
+    $submits = [pscustomobject]@{ Name = '1,000 submits, 100/s limit, 50 ms latency'; Jobs = 1000; Rate = 100; LatencyMs = 50; Concurrency = 0; Limiter = 'default'; Burst = 0 }
     $rows = 1..$submits.Jobs | ForEach-Object { [pscustomobject]@{ PersonImage = "https://img.example.test/model-$_.jpg"; GarmentImage = 'https://img.example.test/shirt.png' } }
     $results += Measure-Approach $submits 'Start-PixelcutTryOnJob (defaults)' -Done $submittedRows {
         $null = $rows | Start-PixelcutTryOnJob -ApiKey (New-FreshKey $sandbox) -ErrorAction SilentlyContinue
@@ -91,6 +111,13 @@ try {
             $body = @{ person_image_url = $_.PersonImage; garment_image_url = $_.GarmentImage; wait_for_result = $false } | ConvertTo-Json
             try { $null = Invoke-RestMethod -Method Post -Uri "$using:base/v1/try-on" -Headers @{ 'X-API-KEY' = $using:key } -Body $body -ContentType 'application/json' }
             catch { }
+        }
+    }
+
+    $limiterResults = foreach ($scenario in $limiterScenarios) {
+        Measure-Approach $scenario "$($scenario.LatencyMs) ms, cap $($scenario.Concurrency)" {
+            param($ids)
+            $ids | Stop-PixelcutTryOnJob -ApiKey (New-FreshKey $sandbox) -ErrorAction SilentlyContinue
         }
     }
 
@@ -166,6 +193,16 @@ try {
     Write-Host '|---|---|---:|---:|---:|---:|---:|---:|---:|'
     foreach ($result in $results) {
         Write-Host "| $($result.Scenario) | $($result.Approach) | $($result.Seconds) | $($result.PhysicalLimit) | $($result.Ratio)x | $($result.Undone) | $($result.Answered429) | $($result.Requests) | $($result.PeakInFlight) |"
+    }
+    Write-Host ''
+    Write-Host 'Stop-PixelcutTryOnJob, 100 ids at 5/s against each server-side limiter (PIXELCUT_REQUESTS_PER_SECOND 5), no rate-limit headers.'
+    Write-Host ''
+    Write-Host '| Server-side limiter at 5/s | Latency | In flight allowed | Time / physical limit | 429s per 100 ids | Left undone |'
+    Write-Host '|---|---:|---:|---:|---:|---:|'
+    foreach ($result in $limiterResults) {
+        $scenario = $limiterScenarios | Where-Object { "$($_.LatencyMs) ms, cap $($_.Concurrency)" -eq $result.Approach -and $_.Name -eq $result.Scenario } | Select-Object -First 1
+        $allowed = if ($scenario.Concurrency -gt 0) { $scenario.Concurrency } else { 'any' }
+        Write-Host "| $($result.Scenario) | $($scenario.LatencyMs) ms | $allowed | $($result.Ratio)x | $($result.Answered429) | $($result.Undone) |"
     }
     Write-Host ''
     Write-Host "Wait-PixelcutTryOnJob: $waitJobs jobs, $($wait.Finishing) finishing 1 to 8 s in, the rest never; $waitRate/s limit, -PollIntervalSec $waitInterval, -TimeoutSec $waitTimeout."

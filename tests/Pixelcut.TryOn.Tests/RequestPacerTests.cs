@@ -117,10 +117,14 @@ public class RequestPacerTests
     }
 
     [Fact]
-    public async Task A_429_before_anything_was_let_through_proves_nothing_about_the_pace()
+    public async Task A_429_to_the_first_request_proves_nothing_about_the_pace_but_one_to_the_next_does_before_any_answer()
     {
         var pacer = new RequestPacer(5, new FakeClock());
         Assert.False(pacer.OnRefused(await Turn(pacer)));
+        var other = new RequestPacer(5, new FakeClock());
+        await Turn(other);
+        Assert.True(other.OnRefused(await Turn(other)), "the first is still out, so it passed the door: the second came one interval after it");
+        Assert.Equal(202, Ms(other.Interval));
     }
 
     [Fact]

@@ -49,6 +49,8 @@ namespace Pixelcut.TryOn.Resilience
         private int _probeAfter = FirstProbeAfter;
         private int _wastedAtCeiling;
         private bool _probing;
+        // The most requests out with the API when one was sent that the API then answered without a 429.
+        private int _mostOutWhenAnswered;
 
         /// <summary>The process-wide limiter of one key.</summary>
         public static ConcurrencyLimiter ForKey(string keyFingerprint) =>
@@ -127,7 +129,17 @@ namespace Pixelcut.TryOn.Resilience
             lock (_gate)
             {
                 if (_probing && inFlightWhenSent >= _ceiling) _probing = false;
+                if (inFlightWhenSent > _mostOutWhenAnswered) _mostOutWhenAnswered = inFlightWhenSent;
             }
+        }
+
+        /// <summary>
+        /// Whether a 429 to a request sent with <paramref name="inFlightWhenSent"/> out is evidence of a limit on requests in
+        /// flight: more were out than ever were when the API answered one, and the API has answered some.
+        /// </summary>
+        public bool IsAboveWhatWasAnswered(int inFlightWhenSent)
+        {
+            lock (_gate) return _mostOutWhenAnswered > 0 && inFlightWhenSent >= 2 && inFlightWhenSent > _mostOutWhenAnswered;
         }
 
         /// <summary>A request leaves now; returns how many with this key are out with the API, this one included.</summary>

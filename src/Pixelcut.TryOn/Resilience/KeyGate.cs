@@ -113,8 +113,10 @@ namespace Pixelcut.TryOn.Resilience
             if (failure.Kind != ErrorKind.RateLimitExceeded) return;
             Interlocked.Increment(ref _answered429);
             var hint = attempt.RateLimit;
-            if (hint?.Concurrency == true)
+            // More out than the API ever answered at is the in-flight count's doing, however the gap looks.
+            if (hint?.Concurrency == true || _limiter.IsAboveWhatWasAnswered(inFlight))
             {
+                _pacer.OnRefusedForOtherReasons(turn);
                 _limiter.OnThrottled(inFlight, certain: true);
                 return;
             }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -14,8 +15,9 @@ namespace Pixelcut.TryOn.Resilience
     /// rate (PIXELCUT_REQUESTS_PER_SECOND) and never goes below it. A 429 the pace explains (it came on a request sent
     /// about one interval after the last one let through) raises the interval just above that gap, once per round trip:
     /// for any bucket-type limiter (token or leaky bucket, GCRA) a refused request came sooner than the limiter's
-    /// interval, so its gap is a lower bound on it. The gap is counted from the last request let through, so refusals that
-    /// keep coming push the interval past each gap they prove, twice as far each time. While the pace is what holds
+    /// interval, so its gap is a lower bound on it. The gap is counted from the last request before it that was not refused
+    /// (answered or still out: a limiter at the door refuses at once), so refusals that keep coming push the interval past
+    /// each gap they prove, twice as far each time. While the pace is what holds
     /// requests back, the interval gives back a little of what it gained, never below what the last minute's refusals proved.
     /// </para>
     /// </summary>
@@ -44,7 +46,10 @@ namespace Pixelcut.TryOn.Resilience
         // The moment the last request was handed to the transport, and the turn the last waiter was given.
         private TimeSpan? _lastSent;
         private TimeSpan _lastTurn = TimeSpan.MinValue;
-        private TimeSpan? _lastAccepted;
+        private bool _anyAccepted;
+        // The latest sends, oldest first, each marked once it was refused: what a refusal's gap is counted from.
+        private readonly LinkedList<SentRequest> _recent = new LinkedList<SentRequest>();
+        private const int RecentKept = 256;
         // Requests sent before the interval was last raised were paced by the old one: their refusals are already answered.
         private TimeSpan _raisedAt = TimeSpan.MinValue;
         private TimeSpan _provenInterval;
@@ -112,6 +117,8 @@ namespace Pixelcut.TryOn.Resilience
                     if (now >= earliest)
                     {
                         _lastSent = now;
+                        _recent.AddLast(new SentRequest(now));
+                        if (_recent.Count > RecentKept) _recent.RemoveFirst();
                         return new PaceTurn(now, paceBound);
                     }
                     turn = earliest;
@@ -126,8 +133,8 @@ namespace Pixelcut.TryOn.Resilience
             {
                 // The first request of a key waited for its connection (TCP, TLS, a proxy's tunnel) after it was handed over,
                 // so it reached the server later than it left: the next one is counted from its answer, never early.
-                if (!_lastAccepted.HasValue && _lastSent.HasValue) _lastSent = Max(_lastSent.Value, _clock.Now);
-                if (!_lastAccepted.HasValue || turn.SentAt > _lastAccepted.Value) _lastAccepted = turn.SentAt;
+                if (!_anyAccepted && _lastSent.HasValue) _lastSent = Max(_lastSent.Value, _clock.Now);
+                _anyAccepted = true;
                 // Only a pace that holds requests back is worth probing: with slots to spare a shorter gap would gain nothing.
                 if (!turn.PaceBound || _interval <= _floor) return;
                 var lowest = ProvenStillHolds ? Max(_floor, _provenInterval + JitterMargin) : _floor;
@@ -146,10 +153,11 @@ namespace Pixelcut.TryOn.Resilience
         {
             lock (_gate)
             {
+                var before = MarkRefused(turn.SentAt);
                 if (turn.SentAt <= _raisedAt) return true;
-                // With nothing let through yet there is no gap to read: the first request of a run is never early.
-                if (!_lastAccepted.HasValue) return false;
-                var gap = turn.SentAt - _lastAccepted.Value;
+                // The first request of a run has no gap to read: it is never early.
+                if (!before.HasValue) return false;
+                var gap = turn.SentAt - before.Value;
                 // A bucket refuses a request that came sooner than its interval; one sent well after is refused for something else.
                 if (gap > _interval + _interval + JitterMargin) return false;
                 _provenInterval = Max(ProvenStillHolds ? _provenInterval : TimeSpan.Zero, gap);
@@ -176,6 +184,28 @@ namespace Pixelcut.TryOn.Resilience
             lock (_gate) _pausedUntil = Max(_pausedUntil, _clock.Now + resetAfter);
         }
 
+        /// <summary>A request sent at <paramref name="turn"/> was refused for a reason other than the pace: no later gap counts from it.</summary>
+        public void OnRefusedForOtherReasons(PaceTurn turn)
+        {
+            lock (_gate) MarkRefused(turn.SentAt);
+        }
+
+        /// <summary>Marks the send at <paramref name="sentAt"/> refused; returns the latest send before it that was not.</summary>
+        private TimeSpan? MarkRefused(TimeSpan sentAt)
+        {
+            TimeSpan? before = null;
+            for (var node = _recent.Last; node != null; node = node.Previous)
+            {
+                if (node.Value.SentAt == sentAt) node.Value.Refused = true;
+                else if (node.Value.SentAt < sentAt && !node.Value.Refused)
+                {
+                    before = node.Value.SentAt;
+                    break;
+                }
+            }
+            return before;
+        }
+
         /// <summary>Whether the last refused gap is recent enough to bound the interval still.</summary>
         private bool ProvenStillHolds => _provenAt.HasValue && _clock.Now - _provenAt.Value < LearnedLifetime;
 
@@ -184,6 +214,16 @@ namespace Pixelcut.TryOn.Resilience
         private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
         private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+    }
+
+    /// <summary>One request the pacer let go, and whether it came back refused.</summary>
+    internal sealed class SentRequest
+    {
+        public SentRequest(TimeSpan sentAt) => SentAt = sentAt;
+
+        public TimeSpan SentAt { get; }
+
+        public bool Refused { get; set; }
     }
 
     /// <summary>A request's turn: when it was handed to the transport, and whether the pace, not a free slot, made it wait.</summary>
