@@ -1,24 +1,26 @@
-using System;
-
 namespace Pixelcut.TryOn.Resilience
 {
     /// <summary>
     /// Keeps retries of 429s a bounded share of a command's traffic: each first attempt earns a fifth of a retry, up to a
-    /// store of fifty, from a start of ten. A command the API keeps refusing (out of quota) soon stops retrying at full rate,
-    /// while a batch whose 429s are few, as a paced one's are, never runs short.
+    /// store of fifty, from a start of ten. A command the API keeps refusing (out of quota) soon stops retrying at full
+    /// rate, while a batch whose 429s are few, as a paced one's are, never runs short.
     /// </summary>
     internal sealed class RetryBudget
     {
-        public const double Start = 10;
-        public const double EarnedPerFirstAttempt = 0.2;
-        public const double Most = 50;
+        // Counted in fifths of a retry, so what five first attempts earn is exactly one.
+        private const int FifthsPerRetry = 5;
+        private const int StartFifths = 10 * FifthsPerRetry;
+        private const int MostFifths = 50 * FifthsPerRetry;
 
         private readonly object _gate = new object();
-        private double _retries = Start;
+        private int _fifths = StartFifths;
 
         public void OnFirstAttempt()
         {
-            lock (_gate) _retries = Math.Min(Most, _retries + EarnedPerFirstAttempt);
+            lock (_gate)
+            {
+                if (_fifths < MostFifths) _fifths++;
+            }
         }
 
         /// <summary>Takes one retry from the budget; false when none is left.</summary>
@@ -26,8 +28,8 @@ namespace Pixelcut.TryOn.Resilience
         {
             lock (_gate)
             {
-                if (_retries < 1) return false;
-                _retries -= 1;
+                if (_fifths < FifthsPerRetry) return false;
+                _fifths -= FifthsPerRetry;
                 return true;
             }
         }

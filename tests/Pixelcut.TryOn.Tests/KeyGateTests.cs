@@ -1,0 +1,60 @@
+using System.Net;
+
+namespace Pixelcut.TryOn.Tests;
+
+/// <summary>How the key's gate puts each 429 down to one cause, and only that cause's part reacts.</summary>
+public class KeyGateTests
+{
+    private static Func<HttpResponseMessage> Refused(params (string Name, string Value)[] headers) => () =>
+    {
+        var response = TestRequests.Answer((HttpStatusCode)429, """{"error":"Too many requests","error_code":"rate_limit_exceeded"}""")();
+        foreach (var (name, value) in headers) response.Headers.TryAddWithoutValidation(name, value);
+        return response;
+    };
+
+    private static readonly Func<HttpResponseMessage> Cancelled = TestRequests.Answer(HttpStatusCode.OK, """{"message":"Job cancelled"}""");
+
+    [Fact]
+    public async Task A_429_the_pace_explains_raises_the_interval_and_leaves_the_in_flight_limit_alone()
+    {
+        var clock = new FakeClock();
+        var pacer = new RequestPacer(5, clock);
+        var limiter = new ConcurrencyLimiter(clock);
+        var requester = TestRequests.Requester(new ScriptedHandler(Cancelled, Refused(), Cancelled), clock, pacer, limiter);
+        await JobOperations.CancelAsync(requester, "a", null, CancellationToken.None);
+        await JobOperations.CancelAsync(requester, "b", null, CancellationToken.None);
+        Assert.Equal(TimeSpan.FromMilliseconds(202), pacer.Interval);
+        Assert.Equal(ConcurrencyLimiter.InitialLimit, limiter.Limit);
+    }
+
+    [Fact]
+    public async Task A_429_whose_headers_name_a_limit_on_concurrent_requests_lowers_the_in_flight_limit_only()
+    {
+        var clock = new FakeClock();
+        var pacer = new RequestPacer(5, clock);
+        var limiter = new ConcurrencyLimiter(clock);
+        var refused = Refused(("RateLimit-Policy", "\"concurrency\";q=1;qu=\"concurrent-requests\""), ("RateLimit", "\"concurrency\";r=0"));
+        var requester = TestRequests.Requester(new ScriptedHandler(Cancelled, refused, Cancelled), clock, pacer, limiter);
+        await JobOperations.CancelAsync(requester, "a", null, CancellationToken.None);
+        await JobOperations.CancelAsync(requester, "b", null, CancellationToken.None);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), pacer.Interval);
+        Assert.Equal(ConcurrencyLimiter.MinLimit, limiter.Limit);
+    }
+
+    [Fact]
+    public async Task A_429_the_pace_does_not_explain_whose_window_ran_out_holds_every_request_until_it_resets()
+    {
+        var clock = new FakeClock();
+        var pacer = new RequestPacer(5, clock);
+        var refused = Refused(("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", "30"));
+        var requester = TestRequests.Requester(new ScriptedHandler(Cancelled, refused, Cancelled), clock, pacer);
+        await JobOperations.CancelAsync(requester, "a", null, CancellationToken.None);
+        // Long after the pace, so it is not the rate's.
+        clock.Advance(TimeSpan.FromSeconds(5));
+        var started = clock.Now;
+        var result = await JobOperations.CancelAsync(requester, "b", null, CancellationToken.None);
+        Assert.NotNull(result.Value);
+        Assert.True(clock.Now - started >= TimeSpan.FromSeconds(30), $"the retry waited only {clock.Now - started}");
+        Assert.Equal(TimeSpan.FromMilliseconds(200), pacer.Interval);
+    }
+}
