@@ -26,7 +26,9 @@ public class ConcurrencyLimiterTests
         Assert.Equal(3, limiter.Limit);
         for (var i = 0; i < 5; i++) limiter.Release();
 
+        Assert.False(limiter.IsProbeAboveCeiling(4));
         Assert.Equal(32, WastedSlotsUntilTheLimitPasses(limiter, 3));
+        Assert.True(limiter.IsProbeAboveCeiling(4), "the limiter is probing one above its ceiling");
         Assert.True(limiter.OnThrottled(inFlightWhenSent: 4, certain: false), "a refused probe is put down to concurrency");
         Assert.Equal(3, limiter.Limit);
         Assert.Equal(64, WastedSlotsUntilTheLimitPasses(limiter, 3));

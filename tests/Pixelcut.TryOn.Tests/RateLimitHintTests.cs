@@ -49,5 +49,7 @@ public class RateLimitHintTests
         var hint = Of(("X-RateLimit-Remaining", "many"), ("X-RateLimit-Reset", "soon"))!;
         Assert.Null(hint.Remaining);
         Assert.Null(hint.ResetAfter);
+        Assert.Null(Of(("RateLimit-Remaining", "0"), ("RateLimit-Reset", "NaN"))!.ResetAfter);
+        Assert.Equal(RateLimitHint.MostHeld, Of(("RateLimit-Remaining", "0"), ("RateLimit-Reset", "86400"))!.ResetAfter);
     }
 }

@@ -91,18 +91,29 @@ public class RequestPacerTests
     }
 
     [Fact]
-    public async Task Refusals_that_keep_coming_push_the_interval_past_each_gap_they_prove_from_the_last_request_let_through()
+    public async Task A_refusal_right_after_a_refused_request_is_counted_from_the_one_before_and_is_no_longer_the_paces()
     {
         var clock = new FakeClock();
         var pacer = new RequestPacer(5, clock);
         pacer.OnAccepted(await Turn(pacer));
-        var intervals = new List<double>();
-        for (var i = 0; i < 3; i++)
-        {
-            pacer.OnRefused(await Turn(pacer));
-            intervals.Add(Ms(pacer.Interval));
-        }
-        Assert.Equal(new[] { 202.0, 404, 808 }, intervals);
+        Assert.True(pacer.OnRefused(await Turn(pacer)));
+        // 402 ms after the last request not refused: no bucket at 202 ms would have refused it.
+        Assert.False(pacer.OnRefused(await Turn(pacer)));
+        Assert.Equal(202, Ms(pacer.Interval));
+    }
+
+    [Fact]
+    public async Task A_429_nothing_explains_slows_the_pace_by_a_quarter_once_per_round_trip()
+    {
+        var clock = new FakeClock();
+        var pacer = new RequestPacer(5, clock);
+        var first = await Turn(pacer);
+        var second = await Turn(pacer);
+        pacer.SlowDown(second);
+        pacer.SlowDown(first);
+        Assert.Equal(250, Ms(pacer.Interval));
+        pacer.SlowDown(await Turn(pacer));
+        Assert.Equal(312.5, Ms(pacer.Interval));
     }
 
     [Fact]
@@ -134,11 +145,11 @@ public class RequestPacerTests
         var pacer = new RequestPacer(5, clock);
         pacer.OnAccepted(await Turn(pacer));
         pacer.OnRefused(await Turn(pacer));
-        pacer.OnRefused(await Turn(pacer));
-        Assert.Equal(404, Ms(pacer.Interval));
-        // 200 paced requests let through take a little over a minute at 404 ms: only the first ones fall in the minute.
-        for (var i = 0; i < 100; i++) pacer.OnAccepted(await Turn(pacer));
-        Assert.Equal(404, Ms(pacer.Interval));
+        pacer.SlowDown(await Turn(pacer));
+        Assert.Equal(252.5, Ms(pacer.Interval));
+        // Two hundred paced requests take well under a minute: the interval comes back near what the refusal proved, no lower.
+        for (var i = 0; i < 200; i++) pacer.OnAccepted(await Turn(pacer));
+        Assert.InRange(Ms(pacer.Interval), 202, 202.2);
 
         clock.Advance(RequestPacer.LearnedLifetime);
         for (var i = 0; i < 400; i++) pacer.OnAccepted(await Turn(pacer));
@@ -164,9 +175,42 @@ public class RequestPacerTests
     {
         var clock = new FakeClock();
         var pacer = new RequestPacer(5, clock);
-        await Turn(pacer);
-        pacer.PauseFor(TimeSpan.FromSeconds(3));
+        pacer.PauseFor(await Turn(pacer), TimeSpan.FromSeconds(3));
         Assert.Equal(3000, Ms((await Turn(pacer)).SentAt));
+    }
+
+    [Fact]
+    public async Task Turns_given_up_hold_back_nobody_who_comes_after_them()
+    {
+        var clock = new HeldClock();
+        var pacer = new RequestPacer(5, clock);
+        await pacer.WaitTurnAsync(CancellationToken.None);
+        using (var stop = new CancellationTokenSource())
+        {
+            var abandoned = Enumerable.Range(0, 5).Select(_ => pacer.WaitTurnAsync(stop.Token)).ToList();
+            stop.Cancel();
+            foreach (var turn in abandoned) await Assert.ThrowsAnyAsync<OperationCanceledException>(() => turn);
+        }
+        clock.Release = true;
+        Assert.Equal(200, Ms((await pacer.WaitTurnAsync(CancellationToken.None)).SentAt));
+    }
+
+    /// <summary>A fake clock whose waits for a later moment hold until released, so waiters can be given up first.</summary>
+    private sealed class HeldClock : IClock
+    {
+        private readonly FakeClock _clock = new();
+
+        public bool Release { get; set; }
+
+        public TimeSpan Now => _clock.Now;
+
+        public Task Delay(TimeSpan delay, CancellationToken cancellation) => _clock.Delay(delay, cancellation);
+
+        public async Task WaitUntil(TimeSpan moment, CancellationToken cancellation)
+        {
+            while (!Release && moment > _clock.Now) await Task.Delay(5, cancellation);
+            await _clock.WaitUntil(moment, cancellation);
+        }
     }
 
     [Fact]

@@ -29,7 +29,7 @@ namespace Pixelcut.TryOn.Composition
         /// <summary>The API's stack from its parts, in the order <see cref="ForApi"/> names; tests build it here from their own parts.</summary>
         internal static JobRequester Api(RetryPolicy retries, ConcurrencyLimiter limiter, RequestPacer pacer, PixelcutHttp api, IClock clock,
             TimeSpan timeout) =>
-            new JobRequester(api, new KeyGate(limiter, new CircuitBreaker(clock), pacer, clock), retries, clock, timeout);
+            new JobRequester(api, new KeyGate(limiter, new CircuitBreaker(clock), pacer), retries, clock, timeout);
 
         /// <summary>
         /// The saver of a command's results. Each download, outermost first: the retry loop (the API requester's, which the

@@ -12,9 +12,9 @@ namespace Pixelcut.TryOn.Resilience
     /// <para>
     /// The rule, in the spirit of TCP's slow start and AIMD. A request that had to wait for an in-flight slot
     /// and then found the pacer idle shows a pacer slot wasted for want of a free request, so the limit grows:
-    /// by one until the API first answers 429, by 1/limit after that. A 429 to a request sent with at least half
-    /// the limit out with the API sets a ceiling one below that number, and the limit drops to it (the pacer
-    /// slows too, unless the 429 refused the limiter's own probe); a 429 with fewer out is left to the pacer.
+    /// by one until the API first answers 429, by 1/limit after that. A 429 put down to concurrency (the headers say so,
+    /// it refused the limiter's own probe, or the pace does not explain it and at least half the limit was out) sets a
+    /// ceiling one below the number out, and the limit drops to it; a 429 with fewer out is no limit on them's doing.
     /// Once the limit has sat at its ceiling for a while it probes one above; a refused probe doubles the wait
     /// before the next, and a ceiling is forgotten a minute after the last 429. So in flight settles near
     /// rate × latency, or just under the API's own concurrency limit, and few requests are answered 429.
@@ -49,8 +49,6 @@ namespace Pixelcut.TryOn.Resilience
         private int _probeAfter = FirstProbeAfter;
         private int _wastedAtCeiling;
         private bool _probing;
-        // The most requests out with the API when one was sent that the API then answered without a 429.
-        private int _mostOutWhenAnswered;
 
         /// <summary>The process-wide limiter of one key.</summary>
         public static ConcurrencyLimiter ForKey(string keyFingerprint) =>
@@ -129,17 +127,13 @@ namespace Pixelcut.TryOn.Resilience
             lock (_gate)
             {
                 if (_probing && inFlightWhenSent >= _ceiling) _probing = false;
-                if (inFlightWhenSent > _mostOutWhenAnswered) _mostOutWhenAnswered = inFlightWhenSent;
             }
         }
 
-        /// <summary>
-        /// Whether a 429 to a request sent with <paramref name="inFlightWhenSent"/> out is evidence of a limit on requests in
-        /// flight: more were out than ever were when the API answered one, and the API has answered some.
-        /// </summary>
-        public bool IsAboveWhatWasAnswered(int inFlightWhenSent)
+        /// <summary>Whether a request sent with <paramref name="inFlightWhenSent"/> out was the limiter's probe above a ceiling a 429 set.</summary>
+        public bool IsProbeAboveCeiling(int inFlightWhenSent)
         {
-            lock (_gate) return _mostOutWhenAnswered > 0 && inFlightWhenSent >= 2 && inFlightWhenSent > _mostOutWhenAnswered;
+            lock (_gate) return _probing && inFlightWhenSent >= _ceiling;
         }
 
         /// <summary>A request leaves now; returns how many with this key are out with the API, this one included.</summary>

@@ -8,8 +8,9 @@ namespace Pixelcut.TryOn.Resilience
     /// <summary>
     /// The API's gate: every attempt takes an in-flight slot of the key's limiter, then waits for the key's pacer, unless the
     /// command's circuit has opened. Each 429 is put down to one cause before anyone reacts: the headers' word first (a
-    /// limit on requests in flight, or a quota's window), then the evidence (a refusal the pace explains is the rate's; one
-    /// sent with many out that the pace does not explain is concurrency's), and only that cause's part reacts. Retries of
+    /// limit on requests in flight, or a quota's window), then the evidence (a refused probe above a ceiling that held is
+    /// concurrency's; a refusal the pace explains is the rate's; one sent with many out that the pace does not explain is
+    /// concurrency's), and only that cause's part reacts. Retries of
     /// 429s come out of a budget that grows with first attempts, so a key out of quota does not retry at full rate. It
     /// counts what it let through.
     /// </summary>
@@ -17,7 +18,6 @@ namespace Pixelcut.TryOn.Resilience
     {
         private readonly RequestPacer _pacer;
         private readonly ConcurrencyLimiter _limiter;
-        private readonly IClock _clock;
         private readonly CircuitBreaker _circuit;
         private int _requestCount;
         private int _answered429;
@@ -27,12 +27,11 @@ namespace Pixelcut.TryOn.Resilience
         private readonly RetryBudget _retries = new RetryBudget();
 
         /// <summary>The parts in the order an attempt meets them: the limiter's slot, the circuit, the pacer's turn.</summary>
-        public KeyGate(ConcurrencyLimiter limiter, CircuitBreaker circuit, RequestPacer pacer, IClock clock)
+        public KeyGate(ConcurrencyLimiter limiter, CircuitBreaker circuit, RequestPacer pacer)
         {
             _limiter = limiter;
             _circuit = circuit;
             _pacer = pacer;
-            _clock = clock;
         }
 
         public Failure? StoppedBy => _circuit.OpenedBy;
@@ -61,7 +60,11 @@ namespace Pixelcut.TryOn.Resilience
                 {
                     turn = await _pacer.WaitTurnAsync(cancellation).ConfigureAwait(false);
                     if (waited && !turn.PaceBound) _limiter.OnPacerSlotWasted();
-                    if (_circuit.OpenedBy != null) return null;
+                    if (_circuit.OpenedBy != null)
+                    {
+                        _pacer.OnRefusedForOtherReasons(turn);
+                        return null;
+                    }
                     if (!continuesJob) _retries.OnFirstAttempt();
                     inFlight = _limiter.BeginSend();
                     try
@@ -113,18 +116,29 @@ namespace Pixelcut.TryOn.Resilience
             if (failure.Kind != ErrorKind.RateLimitExceeded) return;
             Interlocked.Increment(ref _answered429);
             var hint = attempt.RateLimit;
-            // More out than the API ever answered at is the in-flight count's doing, however the gap looks.
-            if (hint?.Concurrency == true || _limiter.IsAboveWhatWasAnswered(inFlight))
+            // The headers' word first: a limit on requests in flight, or a quota whose window has run out.
+            if (hint?.Concurrency == true)
+            {
+                _pacer.OnRefusedForOtherReasons(turn);
+                _limiter.OnThrottled(inFlight, certain: true);
+                return;
+            }
+            if (hint?.Remaining == 0 && hint.ResetAfter is TimeSpan reset)
+            {
+                _pacer.PauseFor(turn, reset);
+                return;
+            }
+            // Then the evidence: a refused probe above a ceiling that held is the in-flight limit's; a refusal at the pace
+            // is the rate's; one with enough out for a limit on them to have bitten is theirs; else the pace slows.
+            if (_limiter.IsProbeAboveCeiling(inFlight))
             {
                 _pacer.OnRefusedForOtherReasons(turn);
                 _limiter.OnThrottled(inFlight, certain: true);
                 return;
             }
             if (_pacer.OnRefused(turn)) return;
-            // The pace does not explain it: a quota whose window has run out, when the headers say so, else the in-flight
-            // count, when enough were out for a limit on it to have bitten; else nobody knows, and the pace slows.
-            if (hint?.Remaining == 0 && hint.ResetAfter is TimeSpan reset) _pacer.PauseFor(reset);
-            else if (!_limiter.OnThrottled(inFlight, certain: false)) _pacer.SlowDown();
+            if (_limiter.OnThrottled(inFlight, certain: false)) _pacer.OnRefusedForOtherReasons(turn);
+            else _pacer.SlowDown(turn);
         }
 
         private void UpdatePeak(int inFlight)

@@ -13,11 +13,9 @@ namespace Pixelcut.TryOn.Resilience
     /// Never early: the gap is counted from the moment each request was actually handed to the transport, never from a
     /// schedule, so a timer that wakes late only delays; and no burst is ever sent. The interval starts at the documented
     /// rate (PIXELCUT_REQUESTS_PER_SECOND) and never goes below it. A 429 the pace explains (it came on a request sent
-    /// about one interval after the last one let through) raises the interval just above that gap, once per round trip:
-    /// for any bucket-type limiter (token or leaky bucket, GCRA) a refused request came sooner than the limiter's
-    /// interval, so its gap is a lower bound on it. The gap is counted from the last request before it that was not refused
-    /// (answered or still out: a limiter at the door refuses at once), so refusals that keep coming push the interval past
-    /// each gap they prove, twice as far each time. While the pace is what holds
+    /// about one interval after the last one before it that was not refused, answered or still out) raises the interval
+    /// just above that gap, once per round trip: for any bucket-type limiter (token or leaky bucket, GCRA) a refused
+    /// request came sooner than the limiter's interval, so its gap is a lower bound on it. While the pace is what holds
     /// requests back, the interval gives back a little of what it gained, never below what the last minute's refusals proved.
     /// </para>
     /// </summary>
@@ -32,6 +30,9 @@ namespace Pixelcut.TryOn.Resilience
         public static readonly TimeSpan LearnedLifetime = TimeSpan.FromMinutes(1);
 
         private const double GrowthOnUnexplainedRefusal = 1.25;
+        // A refusal this far after the request before it is not one a bucket at the pace would have made.
+        private const double GapsThePaceExplains = 1.5;
+        private const int RecentKept = 256;
         private const double ShareGivenBackPerPacedRequest = 1.0 / 32;
         // Less than this above the lowest allowed, the interval is at it: the rest is below what any timer can keep.
         private static readonly TimeSpan Negligible = TimeSpan.FromMilliseconds(0.05);
@@ -43,15 +44,15 @@ namespace Pixelcut.TryOn.Resilience
         private readonly object _gate = new object();
         private TimeSpan _floor;
         private TimeSpan _interval;
-        // The moment the last request was handed to the transport, and the turn the last waiter was given.
+        // The moment the last request was handed to the transport, and the turns of those still waiting for theirs.
         private TimeSpan? _lastSent;
-        private TimeSpan _lastTurn = TimeSpan.MinValue;
+        private readonly List<TimeSpan> _waitingTurns = new List<TimeSpan>();
         private bool _anyAccepted;
         // The latest sends, oldest first, each marked once it was refused: what a refusal's gap is counted from.
         private readonly LinkedList<SentRequest> _recent = new LinkedList<SentRequest>();
-        private const int RecentKept = 256;
-        // Requests sent before the interval was last raised were paced by the old one: their refusals are already answered.
+        // Requests sent before the interval was last raised (or slowed) were paced by the old one: their refusals are answered.
         private TimeSpan _raisedAt = TimeSpan.MinValue;
+        private TimeSpan _slowedAt = TimeSpan.MinValue;
         private TimeSpan _provenInterval;
         private TimeSpan? _provenAt;
         private TimeSpan _pausedUntil = TimeSpan.MinValue;
@@ -102,27 +103,39 @@ namespace Pixelcut.TryOn.Resilience
             lock (_gate)
             {
                 var now = _clock.Now;
-                turn = Max(Max(now, _pausedUntil), Max(_lastTurn + _interval, _lastSent.HasValue ? _lastSent.Value + _interval : now));
+                var after = _waitingTurns.Count > 0 ? LatestWaitingTurn() : _lastSent;
+                turn = Max(Max(now, _pausedUntil), after.HasValue ? after.Value + _interval : now);
                 paceBound = turn > now;
-                _lastTurn = turn;
+                _waitingTurns.Add(turn);
             }
-            while (true)
+            try
             {
-                await _clock.WaitUntil(turn, cancellation).ConfigureAwait(false);
-                lock (_gate)
+                while (true)
                 {
-                    // A request before this one that left late moves this one's turn on by as much: gaps count from real sends.
-                    var now = _clock.Now;
-                    var earliest = Max(_pausedUntil, _lastSent.HasValue ? _lastSent.Value + _interval : now);
-                    if (now >= earliest)
+                    await _clock.WaitUntil(turn, cancellation).ConfigureAwait(false);
+                    lock (_gate)
                     {
-                        _lastSent = now;
-                        _recent.AddLast(new SentRequest(now));
-                        if (_recent.Count > RecentKept) _recent.RemoveFirst();
-                        return new PaceTurn(now, paceBound);
+                        // A request before this one that left late moves this one's turn on by as much: gaps count from real sends.
+                        var now = _clock.Now;
+                        var earliest = Max(_pausedUntil, _lastSent.HasValue ? _lastSent.Value + _interval : now);
+                        if (now >= earliest)
+                        {
+                            _waitingTurns.Remove(turn);
+                            _lastSent = now;
+                            _recent.AddLast(new SentRequest(now));
+                            if (_recent.Count > RecentKept) _recent.RemoveFirst();
+                            return new PaceTurn(now, paceBound);
+                        }
+                        _waitingTurns[_waitingTurns.IndexOf(turn)] = earliest;
+                        turn = earliest;
                     }
-                    turn = earliest;
                 }
+            }
+            catch (OperationCanceledException)
+            {
+                // A turn given up (Ctrl+C, a stopped command) holds back nobody who comes after it.
+                lock (_gate) _waitingTurns.Remove(turn);
+                throw;
             }
         }
 
@@ -145,9 +158,9 @@ namespace Pixelcut.TryOn.Resilience
         }
 
         /// <summary>
-        /// A request sent at <paramref name="turn"/> was answered 429 without a header saying why. Returns true when the pace
-        /// explains it, and the interval was raised (or already had been for its round trip); false when it does not, so a
-        /// limit on requests in flight or a quota must have refused it.
+        /// A request sent at <paramref name="turn"/> was answered 429, and nothing said it was the in-flight limit's or a
+        /// quota's. Returns true when the pace explains it, and the interval was raised (or already had been for its round
+        /// trip); false when it does not, so something else must have refused it.
         /// </summary>
         public bool OnRefused(PaceTurn turn)
         {
@@ -159,7 +172,7 @@ namespace Pixelcut.TryOn.Resilience
                 if (!before.HasValue) return false;
                 var gap = turn.SentAt - before.Value;
                 // A bucket refuses a request that came sooner than its interval; one sent well after is refused for something else.
-                if (gap > _interval + _interval + JitterMargin) return false;
+                if (gap > TimeSpan.FromTicks((long)(_interval.Ticks * GapsThePaceExplains)) + JitterMargin) return false;
                 _provenInterval = Max(ProvenStillHolds ? _provenInterval : TimeSpan.Zero, gap);
                 _provenAt = _clock.Now;
                 _interval = Min(TimeSpan.FromTicks((long)(_floor.Ticks * MaxIntervalOverFloor)), Max(_interval, gap + JitterMargin));
@@ -168,20 +181,32 @@ namespace Pixelcut.TryOn.Resilience
             }
         }
 
-        /// <summary>A 429 nothing explains: the pace slows by a quarter, and gives it back as paced requests are let through.</summary>
-        public void SlowDown()
+        /// <summary>
+        /// A 429 to the request sent at <paramref name="turn"/> that nothing explains: the pace slows by a quarter, once per
+        /// round trip, and gives it back as paced requests are let through.
+        /// </summary>
+        public void SlowDown(PaceTurn turn)
         {
             lock (_gate)
             {
+                MarkRefused(turn.SentAt);
+                if (turn.SentAt <= _slowedAt) return;
                 _interval = Min(TimeSpan.FromTicks((long)(_floor.Ticks * MaxIntervalOverFloor)), TimeSpan.FromTicks((long)(_interval.Ticks * GrowthOnUnexplainedRefusal)));
-                _raisedAt = _clock.Now;
+                _slowedAt = _clock.Now;
             }
         }
 
-        /// <summary>The server said no request will pass until <paramref name="resetAfter"/> from now: a quota's window.</summary>
-        public void PauseFor(TimeSpan resetAfter)
+        /// <summary>
+        /// The server said no request will pass until <paramref name="resetAfter"/> from now: a quota's window. The request
+        /// sent at <paramref name="turn"/> was refused for it, not for its gap.
+        /// </summary>
+        public void PauseFor(PaceTurn turn, TimeSpan resetAfter)
         {
-            lock (_gate) _pausedUntil = Max(_pausedUntil, _clock.Now + resetAfter);
+            lock (_gate)
+            {
+                MarkRefused(turn.SentAt);
+                _pausedUntil = Max(_pausedUntil, _clock.Now + resetAfter);
+            }
         }
 
         /// <summary>A request sent at <paramref name="turn"/> was refused for a reason other than the pace: no later gap counts from it.</summary>
@@ -204,6 +229,13 @@ namespace Pixelcut.TryOn.Resilience
                 }
             }
             return before;
+        }
+
+        private TimeSpan? LatestWaitingTurn()
+        {
+            TimeSpan? latest = null;
+            foreach (var waiting in _waitingTurns) latest = !latest.HasValue || waiting > latest.Value ? waiting : latest;
+            return latest;
         }
 
         /// <summary>Whether the last refused gap is recent enough to bound the interval still.</summary>

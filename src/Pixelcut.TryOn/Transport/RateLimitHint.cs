@@ -17,6 +17,9 @@ namespace Pixelcut.TryOn.Transport
         // An X-RateLimit-Reset this large is a Unix time, as some servers send it, not seconds from now.
         private const double UnixTimeFrom = 1000000000;
 
+        /// <summary>The longest a reset holds a key's requests, as for Retry-After: a minute.</summary>
+        public static readonly TimeSpan MostHeld = TimeSpan.FromMinutes(1);
+
         private RateLimitHint(bool concurrency, int? remaining, TimeSpan? resetAfter)
         {
             Concurrency = concurrency;
@@ -37,7 +40,7 @@ namespace Pixelcut.TryOn.Transport
         {
             var policies = Values(headers, "RateLimit-Policy");
             var limits = Values(headers, "RateLimit");
-            if (limits != null) return FromDraft(policies, limits);
+            if (limits != null) return FromDraft(policies, limits, now);
             var remaining = Values(headers, "RateLimit-Remaining") ?? Values(headers, "X-RateLimit-Remaining");
             var reset = Values(headers, "RateLimit-Reset") ?? Values(headers, "X-RateLimit-Reset");
             if (remaining == null && reset == null) return null;
@@ -48,7 +51,7 @@ namespace Pixelcut.TryOn.Transport
         /// The newer draft names each policy: a refused item (r=0) whose policy counts concurrent requests says the refusal
         /// was concurrency's; otherwise the lowest remaining and its reset.
         /// </summary>
-        private static RateLimitHint FromDraft(string? policies, string limits)
+        private static RateLimitHint FromDraft(string? policies, string limits, DateTimeOffset now)
         {
             var concurrentPolicies = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var (name, parameters) in Items(policies))
@@ -65,7 +68,7 @@ namespace Pixelcut.TryOn.Transport
                 if (left <= 0 && concurrentPolicies.Contains(name)) concurrency = true;
                 if (concurrentPolicies.Contains(name) || (lowest.HasValue && left >= lowest.Value)) continue;
                 lowest = left;
-                reset = parameters.TryGetValue("t", out var seconds) ? Seconds(seconds, DateTimeOffset.UtcNow) : null;
+                reset = parameters.TryGetValue("t", out var seconds) ? Seconds(seconds, now) : null;
             }
             return new RateLimitHint(concurrency, lowest, reset);
         }
@@ -91,9 +94,10 @@ namespace Pixelcut.TryOn.Transport
 
         private static TimeSpan? Seconds(string? text, DateTimeOffset now)
         {
-            if (!double.TryParse(text?.Split(',')[0].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || seconds < 0) return null;
+            if (!double.TryParse(text?.Split(',')[0].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+                || double.IsNaN(seconds) || double.IsInfinity(seconds) || seconds < 0) return null;
             if (seconds >= UnixTimeFrom) seconds = Math.Max(0, seconds - now.ToUnixTimeSeconds());
-            return TimeSpan.FromSeconds(Math.Min(seconds, 3600));
+            return TimeSpan.FromSeconds(Math.Min(seconds, MostHeld.TotalSeconds));
         }
     }
 }
