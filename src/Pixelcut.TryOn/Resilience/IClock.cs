@@ -28,7 +28,8 @@ namespace Pixelcut.TryOn.Resilience
         public TimeSpan Now => Watch.Elapsed;
 
         // A timer wakes late by up to its tick (15.6 ms on Windows, about a millisecond elsewhere): sleep until that much
-        // before the moment, then yield until it comes.
+        // before the moment, then yield the thread until it comes. Yielding the thread, not awaiting, so no
+        // synchronization context a host may have set is asked to run the rest.
         private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? 16 : 2);
 
         public Task Delay(TimeSpan delay, CancellationToken cancellation) =>
@@ -41,7 +42,7 @@ namespace Pixelcut.TryOn.Resilience
             while (Now < moment)
             {
                 cancellation.ThrowIfCancellationRequested();
-                await Task.Yield();
+                Thread.Yield();
             }
         }
     }
