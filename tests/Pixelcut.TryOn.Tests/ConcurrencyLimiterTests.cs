@@ -27,11 +27,36 @@ public class ConcurrencyLimiterTests
         for (var i = 0; i < 5; i++) limiter.Release();
 
         Assert.False(limiter.IsProbeAboveCeiling(4));
-        Assert.Equal(32, WastedSlotsUntilTheLimitPasses(limiter, 3));
+        Assert.Equal(64, WastedSlotsUntilTheLimitPasses(limiter, 3));
         Assert.True(limiter.IsProbeAboveCeiling(4), "the limiter is probing one above its ceiling");
         Assert.True(limiter.OnThrottled(inFlightWhenSent: 4, certain: false), "a refused probe is put down to concurrency");
         Assert.Equal(3, limiter.Limit);
-        Assert.Equal(64, WastedSlotsUntilTheLimitPasses(limiter, 3));
+        Assert.Equal(128, WastedSlotsUntilTheLimitPasses(limiter, 3));
+    }
+
+    [Fact(Timeout = 20000)]
+    public async Task A_slot_given_before_the_limit_fell_sends_nothing_while_as_many_are_out_as_the_new_limit_allows()
+    {
+        var limiter = new ConcurrencyLimiter(new FakeClock());
+        for (var i = 0; i < 5; i++) await limiter.AcquireAsync(false, CancellationToken.None);
+        for (var i = 0; i < 4; i++) Assert.NotNull(limiter.TryBeginSend());
+        Assert.True(limiter.OnThrottled(inFlightWhenSent: 4, certain: false));
+        limiter.EndSend();
+
+        Assert.Null(limiter.TryBeginSend());
+        limiter.EndSend();
+        Assert.Equal(3, limiter.TryBeginSend()?.InFlight);
+    }
+
+    [Fact]
+    public void A_send_with_more_out_than_ever_before_is_marked_as_one_likely_to_wait_for_a_connection_of_its_own()
+    {
+        var limiter = new ConcurrencyLimiter(new FakeClock());
+        Assert.True(limiter.TryBeginSend()?.MoreThanEverBefore);
+        Assert.True(limiter.TryBeginSend()?.MoreThanEverBefore);
+        limiter.EndSend();
+        Assert.False(limiter.TryBeginSend()?.MoreThanEverBefore, "two were out before: a connection is free");
+        Assert.True(limiter.TryBeginSend()?.MoreThanEverBefore);
     }
 
     [Fact(Timeout = 20000)]

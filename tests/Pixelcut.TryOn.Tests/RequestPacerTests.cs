@@ -28,6 +28,49 @@ public class RequestPacerTests
         Assert.Equal(new[] { 0.0, 260, 460 }, sent);
     }
 
+    [Fact]
+    public async Task A_turn_given_back_before_its_request_left_counts_the_next_one_from_the_send_before_it()
+    {
+        var clock = new FakeClock();
+        var pacer = new RequestPacer(5, clock);
+        await Turn(pacer);
+        var givenBack = await Turn(pacer);
+        pacer.GiveBack(givenBack);
+        Assert.Equal(200.0, Ms((await Turn(pacer)).SentAt));
+        Assert.Equal(400.0, Ms((await Turn(pacer)).SentAt));
+    }
+
+    [Fact]
+    public async Task A_turn_given_back_after_a_later_one_was_given_stays_spent()
+    {
+        var clock = new FakeClock();
+        var pacer = new RequestPacer(5, clock);
+        await Turn(pacer);
+        var givenBack = await Turn(pacer);
+        await Turn(pacer);
+        pacer.GiveBack(givenBack);
+        Assert.Equal(600.0, Ms((await Turn(pacer)).SentAt));
+    }
+
+    [Fact]
+    public async Task A_429_counted_from_a_request_that_waited_for_a_new_connection_is_the_pace_s_but_raises_nothing()
+    {
+        var clock = new FakeClock();
+        var pacer = new RequestPacer(5, clock);
+        await Turn(pacer);
+        var onNewConnection = await Turn(pacer);
+        pacer.OnLeavingLate(onNewConnection);
+        var refused = await Turn(pacer);
+        Assert.True(pacer.OnRefused(refused), "a refusal at the pace is the rate's");
+        Assert.Equal(TimeSpan.FromMilliseconds(200), pacer.Interval);
+
+        // The same gap counted from a request that left when it was handed over proves the server's interval longer.
+        pacer.OnAccepted(await Turn(pacer));
+        var next = await Turn(pacer);
+        Assert.True(pacer.OnRefused(next));
+        Assert.Equal(TimeSpan.FromMilliseconds(202), pacer.Interval);
+    }
+
     /// <summary>A clock whose first wait that has to wait at all wakes late by the given time, as a timer may.</summary>
     private sealed class LateOnceClock(TimeSpan lateBy) : IClock
     {

@@ -25,7 +25,8 @@ namespace Pixelcut.TryOn.Resilience
         public const int MinLimit = 1;
         public const int MaxLimit = 64;
         public const int InitialLimit = 5;
-        private const int FirstProbeAfter = 32;
+        // At the in-flight limit's pace this is half a minute of wasted slots, so a run of a hundred probes once.
+        private const int FirstProbeAfter = 64;
 
         /// <summary>How long a ceiling holds without another 429: an API's limits change, and a long session should not stay held by an old one.</summary>
         public static readonly TimeSpan CeilingLifetime = TimeSpan.FromMinutes(1);
@@ -44,6 +45,7 @@ namespace Pixelcut.TryOn.Resilience
         private int _inFlight;
         // Slots are taken before the pace is waited for; only requests already sent count against the API's limit.
         private int _sent;
+        private int _mostEverSent;
         private bool _throttledOnce;
         private int _ceiling = MaxLimit;
         private int _probeAfter = FirstProbeAfter;
@@ -136,11 +138,27 @@ namespace Pixelcut.TryOn.Resilience
             lock (_gate) return _probing && inFlightWhenSent >= _ceiling;
         }
 
-        /// <summary>A request leaves now; returns how many with this key are out with the API, this one included.</summary>
-        public int BeginSend() => Interlocked.Increment(ref _sent);
+        /// <summary>
+        /// A request with a slot may leave now: returns how many with this key are out with the API, this one included, or
+        /// null when the limit fell below the slots already given since this one took its slot, and as many are out as it allows.
+        /// </summary>
+        public LimitedSend? TryBeginSend()
+        {
+            lock (_gate)
+            {
+                if (_sent >= (int)_limit) return null;
+                _sent++;
+                var moreThanEverBefore = _sent > _mostEverSent;
+                _mostEverSent = Math.Max(_mostEverSent, _sent);
+                return new LimitedSend(_sent, moreThanEverBefore);
+            }
+        }
 
-        /// <summary>A request sent with <see cref="BeginSend"/> has its answer, or none will come.</summary>
-        public void EndSend() => Interlocked.Decrement(ref _sent);
+        /// <summary>A request sent with <see cref="TryBeginSend"/> has its answer, or none will come.</summary>
+        public void EndSend()
+        {
+            lock (_gate) _sent--;
+        }
 
         /// <summary>
         /// A request sent with <paramref name="inFlightWhenSent"/> out with the API was answered 429, and the pace does not
@@ -203,5 +221,22 @@ namespace Pixelcut.TryOn.Resilience
                 if (!next.TrySetResult(true)) _inFlight--;
             }
         }
+    }
+
+    /// <summary>
+    /// A request on its way to the API: how many with its key were out with it, and whether more were out than ever before,
+    /// so that it is likely to wait for a connection no request before it had.
+    /// </summary>
+    internal readonly struct LimitedSend
+    {
+        public LimitedSend(int inFlight, bool moreThanEverBefore)
+        {
+            InFlight = inFlight;
+            MoreThanEverBefore = moreThanEverBefore;
+        }
+
+        public int InFlight { get; }
+
+        public bool MoreThanEverBefore { get; }
     }
 }

@@ -45,51 +45,75 @@ namespace Pixelcut.TryOn.Resilience
 
         /// <summary>
         /// The slot comes first, so the pace holds exactly; a slot that was waited for while the pacer sat idle grows the limit.
+        /// A request whose slot the limit took back while it waited for its turn gives the turn back and waits for a slot again,
+        /// first in line: the limit fell because the API refused that many out.
         /// </summary>
         public async Task<Attempt<T>?> SendAsync<T>(Func<Task<Attempt<T>>> send, bool continuesJob, CancellationToken cancellation) where T : class
         {
-            Attempt<T>? attempt = null;
-            var inFlight = 0;
-            PaceTurn turn = default;
-            var waited = await _limiter.AcquireAsync(continuesJob, cancellation).ConfigureAwait(false);
+            var firstInLine = continuesJob;
+            while (true)
+            {
+                var (went, attempt) = await TrySendAsync(send, continuesJob, firstInLine, cancellation).ConfigureAwait(false);
+                if (went) return attempt;
+                firstInLine = true;
+            }
+        }
+
+        /// <summary>One go for a slot and a turn: whether the request went (or the circuit stopped it, with no attempt), and its attempt.</summary>
+        private async Task<(bool Went, Attempt<T>? Attempt)> TrySendAsync<T>(Func<Task<Attempt<T>>> send, bool continuesJob, bool firstInLine,
+            CancellationToken cancellation) where T : class
+        {
+            var waited = await _limiter.AcquireAsync(firstInLine, cancellation).ConfigureAwait(false);
             try
             {
                 // Inside the slot, so requests still leave in the order they took their slots once the first has its outcome.
                 await _circuit.EnterAsync(cancellation).ConfigureAwait(false);
+                Failure? outcome = null;
+                var gaveBack = false;
                 try
                 {
-                    turn = await _pacer.WaitTurnAsync(cancellation).ConfigureAwait(false);
-                    if (waited && !turn.PaceBound) _limiter.OnPacerSlotWasted();
+                    var turn = await _pacer.WaitTurnAsync(cancellation).ConfigureAwait(false);
                     if (_circuit.OpenedBy != null)
                     {
                         _pacer.OnRefusedForOtherReasons(turn);
-                        return null;
+                        return (true, null);
                     }
+                    if (!(_limiter.TryBeginSend() is LimitedSend limited))
+                    {
+                        gaveBack = true;
+                        _pacer.GiveBack(turn);
+                        return (false, null);
+                    }
+                    // The key's first request needs no mark: the one after it is counted from its answer.
+                    if (limited.MoreThanEverBefore && limited.InFlight > 1) _pacer.OnLeavingLate(turn);
+                    if (waited && !turn.PaceBound) _limiter.OnPacerSlotWasted();
                     if (!continuesJob) _retries.OnFirstAttempt();
-                    inFlight = _limiter.BeginSend();
+                    Attempt<T> attempt;
                     try
                     {
                         Interlocked.Increment(ref _requestCount);
-                        UpdatePeak(inFlight);
+                        UpdatePeak(limited.InFlight);
                         attempt = await send().ConfigureAwait(false);
+                        outcome = attempt.Failure;
                     }
                     finally
                     {
                         _limiter.EndSend();
                     }
+                    // Before the slot is free again, so a 429's lower limit already holds for whoever takes it.
+                    Learn(attempt, turn, limited);
+                    return (true, attempt);
                 }
                 finally
                 {
-                    _circuit.Record(attempt?.Failure);
+                    // A request that gave its turn back has no outcome yet: it is still to go.
+                    if (!gaveBack) _circuit.Record(outcome);
                 }
             }
             finally
             {
                 _limiter.Release();
             }
-            // Once the slot is free again, as a 429's lower limit is for the requests still to come.
-            Learn(attempt, turn, inFlight);
-            return attempt;
         }
 
         /// <summary>A 429 is tried again only while the budget lasts; every other retryable failure always is.</summary>
@@ -104,8 +128,9 @@ namespace Pixelcut.TryOn.Resilience
             return true;
         }
 
-        private void Learn<T>(Attempt<T> attempt, PaceTurn turn, int inFlight) where T : class
+        private void Learn<T>(Attempt<T> attempt, PaceTurn turn, LimitedSend send) where T : class
         {
+            var inFlight = send.InFlight;
             var failure = attempt.Failure;
             if (failure == null)
             {

@@ -121,10 +121,11 @@ namespace Pixelcut.TryOn.Resilience
                         if (now >= earliest)
                         {
                             _waitingTurns.Remove(turn);
+                            var sentBefore = _lastSent;
                             _lastSent = now;
                             _recent.AddLast(new SentRequest(now));
                             if (_recent.Count > RecentKept) _recent.RemoveFirst();
-                            return new PaceTurn(now, paceBound);
+                            return new PaceTurn(now, paceBound, sentBefore);
                         }
                         _waitingTurns[_waitingTurns.IndexOf(turn)] = earliest;
                         turn = earliest;
@@ -136,6 +137,37 @@ namespace Pixelcut.TryOn.Resilience
                 // A turn given up (Ctrl+C, a stopped command) holds back nobody who comes after it.
                 lock (_gate) _waitingTurns.Remove(turn);
                 throw;
+            }
+        }
+
+        /// <summary>
+        /// The request given <paramref name="turn"/> did not go after all (the in-flight limit fell while it waited): the next
+        /// one is counted from the send before it, as nothing left between them. Once a later turn was given, it stays spent.
+        /// </summary>
+        public void GiveBack(PaceTurn turn)
+        {
+            lock (_gate)
+            {
+                if (_lastSent != turn.SentAt || _recent.Last?.Value.SentAt != turn.SentAt)
+                {
+                    MarkRefused(turn.SentAt);
+                    return;
+                }
+                _recent.RemoveLast();
+                _lastSent = turn.SentBefore;
+            }
+        }
+
+        /// <summary>
+        /// The request sent at <paramref name="turn"/> may leave later than it was handed over, as it waits for a connection
+        /// of its own: a refused gap counted from it proves nothing about the server's interval.
+        /// </summary>
+        public void OnLeavingLate(PaceTurn turn)
+        {
+            lock (_gate)
+            {
+                var sent = Find(turn.SentAt);
+                if (sent != null) sent.MayLeaveLate = true;
             }
         }
 
@@ -169,10 +201,12 @@ namespace Pixelcut.TryOn.Resilience
                 var before = MarkRefused(turn.SentAt);
                 if (turn.SentAt <= _raisedAt) return true;
                 // The first request of a run has no gap to read: it is never early.
-                if (!before.HasValue) return false;
-                var gap = turn.SentAt - before.Value;
+                if (before == null) return false;
+                var gap = turn.SentAt - before.SentAt;
                 // A bucket refuses a request that came sooner than its interval; one sent well after is refused for something else.
                 if (gap > TimeSpan.FromTicks((long)(_interval.Ticks * GapsThePaceExplains)) + JitterMargin) return false;
+                // The request before it left later than counted: the gap on the wire was shorter, and bounds nothing.
+                if (before.MayLeaveLate) return true;
                 _provenInterval = Max(ProvenStillHolds ? _provenInterval : TimeSpan.Zero, gap);
                 _provenAt = _clock.Now;
                 _interval = Min(TimeSpan.FromTicks((long)(_floor.Ticks * MaxIntervalOverFloor)), Max(_interval, gap + JitterMargin));
@@ -216,19 +250,23 @@ namespace Pixelcut.TryOn.Resilience
         }
 
         /// <summary>Marks the send at <paramref name="sentAt"/> refused; returns the latest send before it that was not.</summary>
-        private TimeSpan? MarkRefused(TimeSpan sentAt)
+        private SentRequest? MarkRefused(TimeSpan sentAt)
         {
-            TimeSpan? before = null;
             for (var node = _recent.Last; node != null; node = node.Previous)
             {
                 if (node.Value.SentAt == sentAt) node.Value.Refused = true;
-                else if (node.Value.SentAt < sentAt && !node.Value.Refused)
-                {
-                    before = node.Value.SentAt;
-                    break;
-                }
+                else if (node.Value.SentAt < sentAt && !node.Value.Refused) return node.Value;
             }
-            return before;
+            return null;
+        }
+
+        private SentRequest? Find(TimeSpan sentAt)
+        {
+            for (var node = _recent.Last; node != null; node = node.Previous)
+            {
+                if (node.Value.SentAt == sentAt) return node.Value;
+            }
+            return null;
         }
 
         private TimeSpan? LatestWaitingTurn()
@@ -248,7 +286,7 @@ namespace Pixelcut.TryOn.Resilience
         private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
     }
 
-    /// <summary>One request the pacer let go, and whether it came back refused.</summary>
+    /// <summary>One request the pacer let go, whether it came back refused, and whether it may have left later than counted.</summary>
     internal sealed class SentRequest
     {
         public SentRequest(TimeSpan sentAt) => SentAt = sentAt;
@@ -256,19 +294,27 @@ namespace Pixelcut.TryOn.Resilience
         public TimeSpan SentAt { get; }
 
         public bool Refused { get; set; }
+
+        public bool MayLeaveLate { get; set; }
     }
 
-    /// <summary>A request's turn: when it was handed to the transport, and whether the pace, not a free slot, made it wait.</summary>
+    /// <summary>
+    /// A request's turn: when it was handed to the transport, whether the pace, not a free slot, made it wait, and when the
+    /// request before it was handed over.
+    /// </summary>
     internal readonly struct PaceTurn
     {
-        public PaceTurn(TimeSpan sentAt, bool paceBound)
+        public PaceTurn(TimeSpan sentAt, bool paceBound, TimeSpan? sentBefore)
         {
             SentAt = sentAt;
             PaceBound = paceBound;
+            SentBefore = sentBefore;
         }
 
         public TimeSpan SentAt { get; }
 
         public bool PaceBound { get; }
+
+        public TimeSpan? SentBefore { get; }
     }
 }
