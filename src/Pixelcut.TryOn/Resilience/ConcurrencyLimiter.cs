@@ -14,7 +14,8 @@ namespace Pixelcut.TryOn.Resilience
     /// and then found the pacer idle shows a pacer slot wasted for want of a free request, so the limit grows:
     /// by one until the API first answers 429, by 1/limit after that. A 429 put down to concurrency (the headers say so,
     /// it refused the limiter's own probe, or the pace does not explain it and at least half the limit was out) sets a
-    /// ceiling one below the number out, and the limit drops to it; a 429 with fewer out is no limit on them's doing.
+    /// ceiling one below the number out, and the limit drops to it (a request that took its slot before and has not
+    /// left yet does not go while as many are out as the new limit allows); a 429 with fewer out is no limit on them's doing.
     /// Once the limit has sat at its ceiling for a while it probes one above; a refused probe doubles the wait
     /// before the next, and a ceiling is forgotten a minute after the last 429. So in flight settles near
     /// rate × latency, or just under the API's own concurrency limit, and few requests are answered 429.
@@ -25,7 +26,7 @@ namespace Pixelcut.TryOn.Resilience
         public const int MinLimit = 1;
         public const int MaxLimit = 64;
         public const int InitialLimit = 5;
-        // At the in-flight limit's pace this is half a minute of wasted slots, so a run of a hundred probes once.
+        // Each probe costs a 429: at 3 in flight and answers of 1.5 s, this many wasted slots are half a minute.
         private const int FirstProbeAfter = 64;
 
         /// <summary>How long a ceiling holds without another 429: an API's limits change, and a long session should not stay held by an old one.</summary>

@@ -15,7 +15,8 @@ namespace Pixelcut.TryOn.Resilience
     /// rate (PIXELCUT_REQUESTS_PER_SECOND) and never goes below it. A 429 the pace explains (it came on a request sent
     /// about one interval after the last one before it that was not refused, answered or still out) raises the interval
     /// just above that gap, once per round trip: for any bucket-type limiter (token or leaky bucket, GCRA) a refused
-    /// request came sooner than the limiter's interval, so its gap is a lower bound on it. While the pace is what holds
+    /// request came sooner than the limiter's interval, so its gap is a lower bound on it, unless it was counted from a
+    /// request that waited for a connection of its own and so left later than counted. While the pace is what holds
     /// requests back, the interval gives back a little of what it gained, never below what the last minute's refusals proved.
     /// </para>
     /// </summary>
