@@ -7,7 +7,7 @@ namespace Pixelcut.TryOn.Resilience
 {
     /// <summary>
     /// The API's gate: every attempt takes an in-flight slot of the key's limiter, then waits for the key's pacer, unless the
-    /// command's circuit has opened. Each 429 is put down to one cause before anyone reacts: the headers' word first (a
+    /// command's circuit has opened, and goes if the limit, which may have fallen meanwhile, still has room. Each 429 is put down to one cause before anyone reacts: the headers' word first (a
     /// limit on requests in flight, or a quota's window), then the evidence (a refused probe above a ceiling that held is
     /// concurrency's; a refusal the pace explains is the rate's; one sent with many out that the pace does not explain is
     /// concurrency's), and only that cause's part reacts. Retries of
@@ -46,24 +46,25 @@ namespace Pixelcut.TryOn.Resilience
         /// <summary>
         /// The slot comes first, so the pace holds exactly; a slot that was waited for while the pacer sat idle grows the limit.
         /// A request whose slot the limit took back while it waited for its turn gives the turn back and waits for a slot again,
-        /// first in line: the limit fell because the API refused that many out.
+        /// ahead of every job not yet sent: the limit fell because the API refused that many out.
         /// </summary>
         public async Task<Attempt<T>?> SendAsync<T>(Func<Task<Attempt<T>>> send, bool continuesJob, CancellationToken cancellation) where T : class
         {
-            var firstInLine = continuesJob;
+            var gaveBack = false;
             while (true)
             {
-                var (went, attempt) = await TrySendAsync(send, continuesJob, firstInLine, cancellation).ConfigureAwait(false);
+                cancellation.ThrowIfCancellationRequested();
+                var (went, attempt) = await TrySendAsync(send, continuesJob, gaveBack, cancellation).ConfigureAwait(false);
                 if (went) return attempt;
-                firstInLine = true;
+                gaveBack = true;
             }
         }
 
         /// <summary>One go for a slot and a turn: whether the request went (or the circuit stopped it, with no attempt), and its attempt.</summary>
-        private async Task<(bool Went, Attempt<T>? Attempt)> TrySendAsync<T>(Func<Task<Attempt<T>>> send, bool continuesJob, bool firstInLine,
+        private async Task<(bool Went, Attempt<T>? Attempt)> TrySendAsync<T>(Func<Task<Attempt<T>>> send, bool continuesJob, bool gaveBackBefore,
             CancellationToken cancellation) where T : class
         {
-            var waited = await _limiter.AcquireAsync(firstInLine, cancellation).ConfigureAwait(false);
+            var waited = await _limiter.AcquireAsync(continuesJob || gaveBackBefore, cancellation).ConfigureAwait(false);
             try
             {
                 // Inside the slot, so requests still leave in the order they took their slots once the first has its outcome.
@@ -80,29 +81,29 @@ namespace Pixelcut.TryOn.Resilience
                     }
                     if (!(_limiter.TryBeginSend() is LimitedSend limited))
                     {
-                        gaveBack = true;
                         _pacer.GiveBack(turn);
+                        gaveBack = true;
                         return (false, null);
                     }
-                    // The key's first request needs no mark: the one after it is counted from its answer.
-                    if (limited.MoreThanEverBefore && limited.InFlight > 1) _pacer.OnLeavingLate(turn);
-                    if (waited && !turn.PaceBound) _limiter.OnPacerSlotWasted();
-                    if (!continuesJob) _retries.OnFirstAttempt();
-                    Attempt<T> attempt;
                     try
                     {
+                        // The key's first request needs no mark: the one after it is counted from its answer.
+                        if (limited.MoreThanEverBefore && limited.InFlight > 1) _pacer.OnLeavingLate(turn);
+                        // A slot waited for again after a give-back waited for the limit's fall, not for want of a request.
+                        if (waited && !gaveBackBefore && !turn.PaceBound) _limiter.OnPacerSlotWasted();
+                        if (!continuesJob) _retries.OnFirstAttempt();
                         Interlocked.Increment(ref _requestCount);
                         UpdatePeak(limited.InFlight);
-                        attempt = await send().ConfigureAwait(false);
+                        var attempt = await send().ConfigureAwait(false);
                         outcome = attempt.Failure;
+                        // While it still counts as out, so a 429's lower limit already holds for every request that leaves next.
+                        Learn(attempt, turn, limited);
+                        return (true, attempt);
                     }
                     finally
                     {
                         _limiter.EndSend();
                     }
-                    // Before the slot is free again, so a 429's lower limit already holds for whoever takes it.
-                    Learn(attempt, turn, limited);
-                    return (true, attempt);
                 }
                 finally
                 {

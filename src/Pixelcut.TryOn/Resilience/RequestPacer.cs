@@ -301,7 +301,7 @@ namespace Pixelcut.TryOn.Resilience
 
     /// <summary>
     /// A request's turn: when it was handed to the transport, whether the pace, not a free slot, made it wait, and when the
-    /// request before it was handed over.
+    /// turn before it was given: a send, or a turn that was given back only once a later one had been given, and so stays spent.
     /// </summary>
     internal readonly struct PaceTurn
     {
