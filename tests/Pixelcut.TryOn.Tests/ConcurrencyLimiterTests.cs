@@ -27,11 +27,11 @@ public class ConcurrencyLimiterTests
         for (var i = 0; i < 5; i++) limiter.Release();
 
         Assert.False(limiter.IsProbeAboveCeiling(4));
-        Assert.Equal(64, WastedSlotsUntilTheLimitPasses(limiter, 3));
+        Assert.Equal(100, WastedSlotsUntilTheLimitPasses(limiter, 3));
         Assert.True(limiter.IsProbeAboveCeiling(4), "the limiter is probing one above its ceiling");
         Assert.True(limiter.OnThrottled(inFlightWhenSent: 4, certain: false), "a refused probe is put down to concurrency");
         Assert.Equal(3, limiter.Limit);
-        Assert.Equal(128, WastedSlotsUntilTheLimitPasses(limiter, 3));
+        Assert.Equal(200, WastedSlotsUntilTheLimitPasses(limiter, 3));
     }
 
     [Fact(Timeout = 20000)]
@@ -57,6 +57,72 @@ public class ConcurrencyLimiterTests
         limiter.EndSend();
         Assert.False(limiter.TryBeginSend()?.MoreThanEverBefore, "two were out before: a connection is free");
         Assert.True(limiter.TryBeginSend()?.MoreThanEverBefore);
+    }
+
+    [Fact]
+    public void An_answer_many_intervals_long_raises_the_limit_to_what_the_pace_needs_but_never_past_a_ceiling_or_a_fixed_limit()
+    {
+        var limiter = new ConcurrencyLimiter(new FakeClock());
+        limiter.OnAnswered(inFlightWhenSent: 1, neededForPace: 9);
+        Assert.Equal(9, limiter.Limit);
+        Assert.True(limiter.OnThrottled(inFlightWhenSent: 4, certain: true));
+        limiter.OnAnswered(inFlightWhenSent: 3, neededForPace: 9);
+        Assert.Equal(3, limiter.Limit);
+
+        var fixedLimit = ConcurrencyLimiter.Fixed(3);
+        fixedLimit.OnAnswered(inFlightWhenSent: 1, neededForPace: 9);
+        Assert.Equal(3, fixedLimit.Limit);
+    }
+
+    [Fact]
+    public void A_second_429_above_every_count_let_through_is_the_in_flight_limit_s_when_every_request_sent_as_high_between_was_refused()
+    {
+        var limiter = new ConcurrencyLimiter(new FakeClock());
+        var first = limiter.TryBeginSend()!.Value;
+        for (var i = 0; i < 2; i++) limiter.TryBeginSend();
+        limiter.OnAnswered(first.InFlight, neededForPace: 0);
+        var suspect = limiter.TryBeginSend()!.Value;
+        Assert.False(limiter.IsRefusedAgainAboveAccepted(suspect, mayConclude: true), "one refusal with four out may be the rate's");
+        limiter.EndSend();
+
+        var again = limiter.TryBeginSend()!.Value;
+        limiter.EndSend();
+        Assert.True(limiter.IsRefusedAgainAboveAccepted(again, mayConclude: true), "the only request sent since with four out was refused too");
+    }
+
+    [Fact]
+    public void A_second_429_above_every_count_let_through_is_left_to_the_pace_while_a_request_sent_as_high_between_may_yet_pass()
+    {
+        var limiter = new ConcurrencyLimiter(new FakeClock());
+        for (var i = 0; i < 3; i++) limiter.TryBeginSend();
+        var suspect = limiter.TryBeginSend()!.Value;
+        Assert.False(limiter.IsRefusedAgainAboveAccepted(suspect, mayConclude: true));
+        limiter.EndSend();
+        var stillOut = limiter.TryBeginSend()!.Value;
+        var refused = limiter.TryBeginSend()!.Value;
+        limiter.EndSend();
+        Assert.False(limiter.IsRefusedAgainAboveAccepted(refused, mayConclude: true), "one sent as high is still out");
+
+        // That one passes: four out is allowed, and the next refusal with four out starts over as a suspect.
+        limiter.OnAnswered(stillOut.InFlight, neededForPace: 0);
+        limiter.EndSend();
+        var later = limiter.TryBeginSend()!.Value;
+        Assert.False(limiter.IsRefusedAgainAboveAccepted(later, mayConclude: true));
+    }
+
+    [Fact]
+    public void A_second_429_that_a_late_send_before_it_may_explain_concludes_nothing()
+    {
+        var limiter = new ConcurrencyLimiter(new FakeClock());
+        for (var i = 0; i < 3; i++) limiter.TryBeginSend();
+        Assert.False(limiter.IsRefusedAgainAboveAccepted(limiter.TryBeginSend()!.Value, mayConclude: false), "even a first may be late");
+        limiter.EndSend();
+        var again = limiter.TryBeginSend()!.Value;
+        limiter.EndSend();
+        Assert.False(limiter.IsRefusedAgainAboveAccepted(again, mayConclude: false));
+        var third = limiter.TryBeginSend()!.Value;
+        limiter.EndSend();
+        Assert.True(limiter.IsRefusedAgainAboveAccepted(third, mayConclude: true));
     }
 
     [Fact(Timeout = 20000)]

@@ -71,6 +71,32 @@ public class RequestPacerTests
         Assert.Equal(TimeSpan.FromMilliseconds(202), pacer.Interval);
     }
 
+    [Fact]
+    public async Task A_request_that_opened_a_connection_of_its_own_holds_the_next_one_back_by_the_allowance()
+    {
+        var clock = new FakeClock();
+        var pacer = new RequestPacer(5, clock);
+        await Turn(pacer);
+        var onNewConnection = await Turn(pacer);
+        pacer.OnLeavingLate(onNewConnection);
+        var next = await Turn(pacer);
+        Assert.Equal(200 + 200 + Ms(RequestPacer.NewConnectionAllowance), Ms(next.SentAt));
+        Assert.True(pacer.IsCountedFromLateRequest(next));
+        Assert.False(pacer.IsCountedFromLateRequest(await Turn(pacer)));
+    }
+
+    [Fact]
+    public async Task The_pace_needs_one_request_out_per_interval_of_a_round_trip_and_one_more_waiting()
+    {
+        var clock = new FakeClock();
+        var pacer = new RequestPacer(5, clock);
+        var turn = await Turn(pacer);
+        clock.Advance(TimeSpan.FromMilliseconds(1600));
+        Assert.Equal(9, pacer.InFlightToKeepPace(turn));
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(10, pacer.InFlightToKeepPace(turn));
+    }
+
     /// <summary>A clock whose first wait that has to wait at all wakes late by the given time, as a timer may.</summary>
     private sealed class LateOnceClock(TimeSpan lateBy) : IClock
     {

@@ -14,8 +14,11 @@ namespace Pixelcut.TryOn.Resilience
     /// </summary>
     internal sealed class CircuitBreaker
     {
-        /// <summary>Long enough for a handshake across the world, through a proxy; a first answer slower than this holds nobody longer.</summary>
-        public static readonly TimeSpan HeadStart = TimeSpan.FromSeconds(1);
+        /// <summary>
+        /// Long enough for a connection's handshakes (TCP, then TLS) across the world; a first answer slower than this holds
+        /// nobody longer, since a slow API, not the route, is what keeps it.
+        /// </summary>
+        public static readonly TimeSpan HeadStart = TimeSpan.FromMilliseconds(500);
 
         private readonly IClock _clock;
         private readonly TaskCompletionSource<bool> _firstOutcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);

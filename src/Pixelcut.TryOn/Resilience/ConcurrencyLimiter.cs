@@ -26,8 +26,8 @@ namespace Pixelcut.TryOn.Resilience
         public const int MinLimit = 1;
         public const int MaxLimit = 64;
         public const int InitialLimit = 5;
-        // Each probe costs a 429: at 3 in flight and answers of 1.5 s, this many wasted slots are half a minute.
-        private const int FirstProbeAfter = 64;
+        // Each probe costs a 429, and learning a ceiling two: probing once per hundred requests keeps 429s to three in a hundred.
+        private const int FirstProbeAfter = 100;
 
         /// <summary>How long a ceiling holds without another 429: an API's limits change, and a long session should not stay held by an old one.</summary>
         public static readonly TimeSpan CeilingLifetime = TimeSpan.FromMinutes(1);
@@ -47,6 +47,14 @@ namespace Pixelcut.TryOn.Resilience
         // Slots are taken before the pace is waited for; only requests already sent count against the API's limit.
         private int _sent;
         private int _mostEverSent;
+        private long _sends;
+        // The most out with the API that a request was sent with and let through. A refused request sent with more out
+        // than that is a suspect: from then on, requests sent with as many out are counted, and those of them refused.
+        private int _mostOutAccepted;
+        private int _suspectOut;
+        private long _suspectAtSend;
+        private int _sentSinceSuspect;
+        private int _refusedSinceSuspect;
         private bool _throttledOnce;
         private int _ceiling = MaxLimit;
         private int _probeAfter = FirstProbeAfter;
@@ -124,12 +132,46 @@ namespace Pixelcut.TryOn.Resilience
             lock (_gate) ReleaseSlot();
         }
 
-        /// <summary>A request sent with <paramref name="inFlightWhenSent"/> out was answered, not with 429: a probe at that level held.</summary>
-        public void OnAnswered(int inFlightWhenSent)
+        /// <summary>
+        /// A request sent with <paramref name="inFlightWhenSent"/> out was answered, not with 429: a probe at that level held.
+        /// With answers as slow as this one's, the pace needs <paramref name="neededForPace"/> out at once, so the limit is at
+        /// least that, under any ceiling: growing one wasted slot at a time would lose an interval for each.
+        /// </summary>
+        public void OnAnswered(int inFlightWhenSent, int neededForPace)
         {
             lock (_gate)
             {
                 if (_probing && inFlightWhenSent >= _ceiling) _probing = false;
+                _mostOutAccepted = Math.Max(_mostOutAccepted, inFlightWhenSent);
+                if (_suspectOut > 0 && inFlightWhenSent >= _suspectOut) _suspectOut = 0;
+                if (_fixed || neededForPace <= _limit) return;
+                _limit = Math.Min(_ceiling, Math.Min(MaxLimit, neededForPace));
+                ReleaseWaiters();
+            }
+        }
+
+        /// <summary>
+        /// Whether the 429 to <paramref name="send"/> shows a limit on requests in flight: it went with more out than any
+        /// request let through, after an earlier such refusal, and every request sent since then with as many out was
+        /// refused too. A limit on the rate refuses by the gap, not by the number out, so it would have let some of them
+        /// through; the first such refusal is left to the pace, whose reaction costs little. A refusal that a late send
+        /// before it may explain (<paramref name="mayConclude"/> false) can be the first, never the second.
+        /// </summary>
+        public bool IsRefusedAgainAboveAccepted(LimitedSend send, bool mayConclude)
+        {
+            lock (_gate)
+            {
+                if (_fixed || send.InFlight <= _mostOutAccepted) return false;
+                if (_suspectOut == 0)
+                {
+                    _suspectOut = send.InFlight;
+                    _suspectAtSend = send.Sequence;
+                    _sentSinceSuspect = 0;
+                    _refusedSinceSuspect = 0;
+                    return false;
+                }
+                if (send.Sequence > _suspectAtSend && send.InFlight >= _suspectOut) _refusedSinceSuspect++;
+                return mayConclude && _refusedSinceSuspect > 0 && _refusedSinceSuspect >= _sentSinceSuspect;
             }
         }
 
@@ -149,9 +191,10 @@ namespace Pixelcut.TryOn.Resilience
             {
                 if (_sent >= (int)_limit) return null;
                 _sent++;
+                if (_suspectOut > 0 && _sent >= _suspectOut) _sentSinceSuspect++;
                 var moreThanEverBefore = _sent > _mostEverSent;
                 _mostEverSent = Math.Max(_mostEverSent, _sent);
-                return new LimitedSend(_sent, moreThanEverBefore);
+                return new LimitedSend(_sent, ++_sends, moreThanEverBefore);
             }
         }
 
@@ -179,6 +222,8 @@ namespace Pixelcut.TryOn.Resilience
                 _probing = false;
                 _lastThrottled = _clock.Now;
                 _ceiling = Math.Max(MinLimit, Math.Min(_ceiling, inFlightWhenSent - 1));
+                _mostOutAccepted = Math.Min(_mostOutAccepted, _ceiling);
+                _suspectOut = 0;
                 _wastedAtCeiling = 0;
                 _limit = Math.Min(_limit, _ceiling);
                 return true;
@@ -225,18 +270,21 @@ namespace Pixelcut.TryOn.Resilience
     }
 
     /// <summary>
-    /// A request on its way to the API: how many with its key were out with it, and whether more were out than ever before,
-    /// so that it is likely to wait for a connection no request before it had.
+    /// A request on its way to the API: how many with its key were out with it, its place among the key's sends, and whether
+    /// more were out than ever before, so that it is likely to wait for a connection no request before it had.
     /// </summary>
     internal readonly struct LimitedSend
     {
-        public LimitedSend(int inFlight, bool moreThanEverBefore)
+        public LimitedSend(int inFlight, long sequence, bool moreThanEverBefore)
         {
             InFlight = inFlight;
+            Sequence = sequence;
             MoreThanEverBefore = moreThanEverBefore;
         }
 
         public int InFlight { get; }
+
+        public long Sequence { get; }
 
         public bool MoreThanEverBefore { get; }
     }

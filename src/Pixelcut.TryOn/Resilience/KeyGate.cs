@@ -136,16 +136,16 @@ namespace Pixelcut.TryOn.Resilience
             if (failure == null)
             {
                 _pacer.OnAccepted(turn);
-                _limiter.OnAnswered(inFlight);
+                _limiter.OnAnswered(inFlight, _pacer.InFlightToKeepPace(turn));
                 return;
             }
             if (failure.Kind != ErrorKind.RateLimitExceeded) return;
             Interlocked.Increment(ref _answered429);
             var hint = attempt.RateLimit;
             // The headers' word first: a limit on requests in flight, or a quota whose window has run out.
+            // A request refused for the number out passed the rate's check on its way in: later gaps still count from it.
             if (hint?.Concurrency == true)
             {
-                _pacer.OnRefusedForOtherReasons(turn);
                 _limiter.OnThrottled(inFlight, certain: true);
                 return;
             }
@@ -154,11 +154,11 @@ namespace Pixelcut.TryOn.Resilience
                 _pacer.PauseFor(turn, reset);
                 return;
             }
-            // Then the evidence: a refused probe above a ceiling that held is the in-flight limit's; a refusal at the pace
-            // is the rate's; one with enough out for a limit on them to have bitten is theirs; else the pace slows.
-            if (_limiter.IsProbeAboveCeiling(inFlight))
+            // Then the evidence: a refused probe above a ceiling that held, or a second refusal in a row with more out than
+            // any request let through, is the in-flight limit's; a refusal at the pace is the rate's; one with enough out for
+            // a limit on them to have bitten is theirs; else the pace slows.
+            if (_limiter.IsProbeAboveCeiling(inFlight) || _limiter.IsRefusedAgainAboveAccepted(send, mayConclude: !_pacer.IsCountedFromLateRequest(turn)))
             {
-                _pacer.OnRefusedForOtherReasons(turn);
                 _limiter.OnThrottled(inFlight, certain: true);
                 return;
             }
