@@ -75,58 +75,81 @@ public class ConcurrencyLimiterTests
     }
 
     [Fact]
-    public void A_second_429_above_every_count_let_through_is_the_in_flight_limit_s_when_every_request_sent_as_high_between_was_refused()
+    public void A_second_429_above_every_count_let_through_shows_the_api_s_limit_when_every_request_sent_as_high_since_was_refused()
     {
         var limiter = new ConcurrencyLimiter(new FakeClock());
         var first = limiter.TryBeginSend()!.Value;
         for (var i = 0; i < 2; i++) limiter.TryBeginSend();
         limiter.OnAnswered(first.InFlight, neededForPace: 0);
         var suspect = limiter.TryBeginSend()!.Value;
-        Assert.False(limiter.IsRefusedAgainAboveAccepted(suspect, mayConclude: true), "one refusal with four out may be the rate's");
+        Assert.Null(limiter.InFlightTheApiRefuses(suspect, mayConclude: true));
         limiter.EndSend();
 
         var again = limiter.TryBeginSend()!.Value;
         limiter.EndSend();
-        Assert.True(limiter.IsRefusedAgainAboveAccepted(again, mayConclude: true), "the only request sent since with four out was refused too");
+        Assert.Equal(4, limiter.InFlightTheApiRefuses(again, mayConclude: true));
     }
 
     [Fact]
-    public void A_second_429_above_every_count_let_through_is_left_to_the_pace_while_a_request_sent_as_high_between_may_yet_pass()
+    public void A_request_that_left_as_high_before_the_first_refusal_was_answered_counts_as_sent_since_it()
     {
         var limiter = new ConcurrencyLimiter(new FakeClock());
         for (var i = 0; i < 3; i++) limiter.TryBeginSend();
         var suspect = limiter.TryBeginSend()!.Value;
-        Assert.False(limiter.IsRefusedAgainAboveAccepted(suspect, mayConclude: true));
         limiter.EndSend();
-        var stillOut = limiter.TryBeginSend()!.Value;
+        // Sent with four out while the suspect's 429 was still on its way back, and still out.
+        var leftBeforeTheAnswer = limiter.TryBeginSend()!.Value;
+        Assert.Equal(4, leftBeforeTheAnswer.InFlight);
+        Assert.Null(limiter.InFlightTheApiRefuses(suspect, mayConclude: true));
+
         var refused = limiter.TryBeginSend()!.Value;
         limiter.EndSend();
-        Assert.False(limiter.IsRefusedAgainAboveAccepted(refused, mayConclude: true), "one sent as high is still out");
-
-        // That one passes: four out is allowed, and the next refusal with four out starts over as a suspect.
-        limiter.OnAnswered(stillOut.InFlight, neededForPace: 0);
-        limiter.EndSend();
-        var later = limiter.TryBeginSend()!.Value;
-        Assert.False(limiter.IsRefusedAgainAboveAccepted(later, mayConclude: true));
+        Assert.Null(limiter.InFlightTheApiRefuses(refused, mayConclude: true));
+        Assert.Equal(5, refused.InFlight);
+        Assert.Equal(4, limiter.InFlightTheApiRefuses(leftBeforeTheAnswer, mayConclude: true));
     }
 
     [Fact]
-    public void A_second_429_that_a_late_send_before_it_may_explain_concludes_nothing()
+    public void A_request_let_through_with_as_many_out_clears_the_suspicion_and_one_refused_with_as_many_as_were_let_through_makes_that_count_unproven()
     {
         var limiter = new ConcurrencyLimiter(new FakeClock());
         for (var i = 0; i < 3; i++) limiter.TryBeginSend();
-        Assert.False(limiter.IsRefusedAgainAboveAccepted(limiter.TryBeginSend()!.Value, mayConclude: false), "even a first may be late");
+        var suspect = limiter.TryBeginSend()!.Value;
+        Assert.Null(limiter.InFlightTheApiRefuses(suspect, mayConclude: true));
+        limiter.EndSend();
+        var letThrough = limiter.TryBeginSend()!.Value;
+        limiter.OnAnswered(letThrough.InFlight, neededForPace: 0);
+        limiter.EndSend();
+
+        // Four out was let through: a refusal with four out proves nothing, but four is unproven again.
+        var refusedAtFour = limiter.TryBeginSend()!.Value;
+        limiter.EndSend();
+        Assert.Null(limiter.InFlightTheApiRefuses(refusedAtFour, mayConclude: true));
+        var nextAtFour = limiter.TryBeginSend()!.Value;
+        limiter.EndSend();
+        Assert.Null(limiter.InFlightTheApiRefuses(nextAtFour, mayConclude: true));
+        var lastAtFour = limiter.TryBeginSend()!.Value;
+        limiter.EndSend();
+        Assert.Equal(4, limiter.InFlightTheApiRefuses(lastAtFour, mayConclude: true));
+    }
+
+    [Fact]
+    public void A_429_that_a_late_send_before_it_may_explain_can_begin_the_suspicion_but_never_conclude_it()
+    {
+        var limiter = new ConcurrencyLimiter(new FakeClock());
+        for (var i = 0; i < 3; i++) limiter.TryBeginSend();
+        Assert.Null(limiter.InFlightTheApiRefuses(limiter.TryBeginSend()!.Value, mayConclude: false));
         limiter.EndSend();
         var again = limiter.TryBeginSend()!.Value;
         limiter.EndSend();
-        Assert.False(limiter.IsRefusedAgainAboveAccepted(again, mayConclude: false));
+        Assert.Null(limiter.InFlightTheApiRefuses(again, mayConclude: false));
         var third = limiter.TryBeginSend()!.Value;
         limiter.EndSend();
-        Assert.True(limiter.IsRefusedAgainAboveAccepted(third, mayConclude: true));
+        Assert.Equal(4, limiter.InFlightTheApiRefuses(third, mayConclude: true));
     }
 
     [Fact(Timeout = 20000)]
-    public async Task A_ceiling_is_forgotten_a_minute_after_the_last_429()
+    public async Task A_ceiling_no_429_confirmed_for_a_minute_is_probed_one_above_and_a_probe_that_holds_doubles_it()
     {
         var clock = new FakeClock();
         var limiter = new ConcurrencyLimiter(clock);
@@ -137,8 +160,13 @@ public class ConcurrencyLimiterTests
         Assert.Equal(3, limiter.Limit);
 
         clock.Advance(ConcurrencyLimiter.CeilingLifetime + TimeSpan.FromSeconds(1));
-        for (var i = 0; i < 10; i++) limiter.OnPacerSlotWasted();
-        Assert.True(limiter.Limit > 4, $"the limit grew again to {limiter.Limit}");
+        limiter.OnAnswered(inFlightWhenSent: 3, neededForPace: 9);
+        Assert.Equal(4, limiter.Limit);
+        Assert.True(limiter.IsProbeAboveCeiling(4));
+
+        limiter.OnAnswered(inFlightWhenSent: 4, neededForPace: 9);
+        Assert.Equal(8, limiter.Limit);
+        Assert.False(limiter.IsProbeAboveCeiling(8));
     }
 
     [Fact(Timeout = 20000)]

@@ -42,6 +42,20 @@ public class KeyGateTests
     }
 
     [Fact]
+    public async Task A_request_refused_for_the_number_out_still_counts_for_the_gap_of_the_next_refusal()
+    {
+        var clock = new FakeClock();
+        var pacer = new RequestPacer(5, clock);
+        var concurrency = Refused(("RateLimit-Policy", "\"concurrency\";q=1;qu=\"concurrent-requests\""), ("RateLimit", "\"concurrency\";r=0"));
+        var requester = TestRequests.Requester(new ScriptedHandler(Cancelled, concurrency, Refused()), clock, pacer, maxRetries: 0);
+        await JobOperations.CancelAsync(requester, "a", null, CancellationToken.None);
+        await JobOperations.CancelAsync(requester, "b", null, CancellationToken.None);
+        await JobOperations.CancelAsync(requester, "c", null, CancellationToken.None);
+        // c came one interval after b, which the rate's check let in: the pace explains c's refusal.
+        Assert.Equal(TimeSpan.FromMilliseconds(202), pacer.Interval);
+    }
+
+    [Fact]
     public async Task A_429_the_pace_does_not_explain_whose_window_ran_out_holds_every_request_until_it_resets()
     {
         var clock = new FakeClock();
@@ -97,5 +111,42 @@ public class KeyGateTests
         foreach (var result in await Task.WhenAll(sends)) Assert.NotNull(result.Value);
         lock (outWhenOthersArrived) Assert.Equal(1, outWhenOthersArrived.Count(outThen => outThen > 0));
         Assert.Equal(0, limiter.InFlight);
+    }
+
+    /// <summary>
+    /// On the system's clock, against an API that allows one request in flight and says nothing of why it refuses: the
+    /// first request is held, and each other one is refused while it is out. The second refusal with two out, every
+    /// request sent that high refused, shows the API's limit: the in-flight limit falls to one, and nothing more is refused.
+    /// </summary>
+    [Fact(Timeout = 30000)]
+    public async Task Refusals_with_more_out_than_ever_let_through_and_none_let_through_between_teach_the_api_s_in_flight_limit()
+    {
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var outNow = 0;
+        var refusals = 0;
+        var handler = ScriptedHandler.Always(async (request, _) =>
+        {
+            if (request.RequestUri!.Segments[^2].TrimEnd('/') != "held")
+            {
+                if (Volatile.Read(ref outNow) == 0) return Cancelled();
+                Interlocked.Increment(ref refusals);
+                return Refused()();
+            }
+            Interlocked.Increment(ref outNow);
+            await held.Task;
+            Interlocked.Decrement(ref outNow);
+            return Cancelled();
+        });
+        var limiter = new ConcurrencyLimiter(SystemClock.Instance);
+        var requester = TestRequests.Requester(handler, SystemClock.Instance, new RequestPacer(5, SystemClock.Instance), limiter);
+
+        var sends = new[] { "held", "b", "c", "d", "e" }.Select(job => JobOperations.CancelAsync(requester, job, null, CancellationToken.None)).ToList();
+        await Task.Delay(CircuitBreaker.HeadStart + TimeSpan.FromSeconds(2));
+        Assert.Equal(1, limiter.Limit);
+        Assert.Equal(2, Volatile.Read(ref refusals));
+        held.SetResult();
+
+        foreach (var result in await Task.WhenAll(sends)) Assert.NotNull(result.Value);
+        Assert.Equal(2, Volatile.Read(ref refusals));
     }
 }

@@ -14,13 +14,14 @@ namespace Pixelcut.TryOn.Resilience
     /// many must be out at once for the pace to hold (its round trip over the interval, and one more waiting), and the
     /// limit rises to that at once. A request that had to wait for an in-flight slot and then found the pacer idle shows
     /// a pacer slot wasted for want of a free request, so the limit grows as well: by one until the API first answers
-    /// 429, by 1/limit after that. A 429 put down to concurrency (the headers say so, it refused the limiter's own probe,
-    /// it is the second in a row with more out than any request let through, or the pace does not explain it and at least
-    /// half the limit was out) sets a ceiling one below the number out, and the limit drops to it (a request that took
-    /// its slot before and has not left yet does not go while as many are out as the new limit allows); a 429 with fewer
-    /// out is no limit on them's doing. Once the limit has sat at its ceiling for a while it probes one above; a refused
-    /// probe doubles the wait before the next, and a ceiling is forgotten a minute after the last 429. So in flight
-    /// settles near rate × latency, or just under the API's own concurrency limit, and few requests are answered 429.
+    /// 429, by 1/limit after that. A 429 put down to concurrency (the headers say so; it refused the limiter's own probe;
+    /// it is a second with more out than any request let through, and none sent as high between them was let through;
+    /// or the pace does not explain it and at least half the limit was out) sets a ceiling one below the number out, and
+    /// the limit drops to it (a request that took its slot before and has not left yet does not go while as many are out
+    /// as the new limit allows); a 429 with fewer out is no limit on them's doing. Once the limit has sat at its ceiling
+    /// for a while, or a minute after the last 429, it probes one above; a refused probe doubles the wait before the
+    /// next, and one that holds doubles the ceiling. So in flight settles near rate × latency, or just under the API's
+    /// own concurrency limit, and few requests are answered 429.
     /// </para>
     /// </summary>
     internal sealed class ConcurrencyLimiter
@@ -31,7 +32,7 @@ namespace Pixelcut.TryOn.Resilience
         // Each probe costs a 429, and learning a ceiling two: probing once per hundred requests keeps 429s to three in a hundred.
         private const int FirstProbeAfter = 100;
 
-        /// <summary>How long a ceiling holds without another 429: an API's limits change, and a long session should not stay held by an old one.</summary>
+        /// <summary>How long a ceiling holds without another 429 before it is probed: an API's limits change, and a long session should not stay held by an old one.</summary>
         public static readonly TimeSpan CeilingLifetime = TimeSpan.FromMinutes(1);
 
         private static readonly ConcurrentDictionary<string, ConcurrencyLimiter> LimitersByKey =
@@ -43,15 +44,19 @@ namespace Pixelcut.TryOn.Resilience
         private readonly Queue<TaskCompletionSource<bool>> _waiting = new Queue<TaskCompletionSource<bool>>();
         // Requests that continue a job already begun (a retry, a status read that confirms a cancel): each freed slot goes to them first.
         private readonly Queue<TaskCompletionSource<bool>> _continuing = new Queue<TaskCompletionSource<bool>>();
-        private TimeSpan _lastThrottled;
+        // When a 429 last confirmed the ceiling, or a probe above it was last begun.
+        private TimeSpan _ceilingConfirmedAt;
         private double _limit = InitialLimit;
         private int _inFlight;
         // Slots are taken before the pace is waited for; only requests already sent count against the API's limit.
         private int _sent;
         private int _mostEverSent;
         private long _sends;
-        // The most out with the API that a request was sent with and let through. A refused request sent with more out
-        // than that is a suspect: from then on, requests sent with as many out are counted, and those of them refused.
+        private const int RecentSendsKept = 256;
+        private readonly Queue<LimitedSend> _recentSends = new Queue<LimitedSend>();
+        // The most out with the API that a request was sent with and let through (a 429 with as many out makes that count
+        // unproven again). A refused request sent with more out than that is a suspect: requests sent after it with as many
+        // out are counted, and those of them refused.
         private int _mostOutAccepted;
         private int _suspectOut;
         private long _suspectAtSend;
@@ -143,37 +148,55 @@ namespace Pixelcut.TryOn.Resilience
         {
             lock (_gate)
             {
-                if (_probing && inFlightWhenSent >= _ceiling) _probing = false;
+                // A probe that held shows the ceiling was too low (the API's limit rose, or a rate's 429 was taken for it).
+                if (_probing && inFlightWhenSent >= _ceiling)
+                {
+                    _probing = false;
+                    _ceiling = Math.Min(MaxLimit, _ceiling * 2);
+                    _probeAfter = FirstProbeAfter;
+                }
                 _mostOutAccepted = Math.Max(_mostOutAccepted, inFlightWhenSent);
+                ProbeIfCeilingIsStale();
                 if (_suspectOut > 0 && inFlightWhenSent >= _suspectOut) _suspectOut = 0;
-                if (_fixed || neededForPace <= _limit) return;
-                _limit = Math.Min(_ceiling, Math.Min(MaxLimit, neededForPace));
+                if (!_fixed && neededForPace > _limit) _limit = Math.Min(_ceiling, Math.Min(MaxLimit, neededForPace));
                 ReleaseWaiters();
             }
         }
 
         /// <summary>
-        /// Whether the 429 to <paramref name="send"/> shows a limit on requests in flight: it went with more out than any
-        /// request let through, after an earlier such refusal, and every request sent since then with as many out was
-        /// refused too. A limit on the rate refuses by the gap, not by the number out, so it would have let some of them
-        /// through; the first such refusal is left to the pace, whose reaction costs little. A refusal that a late send
-        /// before it may explain (<paramref name="mayConclude"/> false) can be the first, never the second.
+        /// The number out that the API refuses, when the 429 to <paramref name="send"/> shows a limit on requests in flight:
+        /// it went with more out than any request let through, after an earlier such refusal, and every request sent after
+        /// that one with as many out was refused too. A limit on the rate refuses by the gap, not by the number out, so it
+        /// would have let some of them through; the first such refusal is left to the pace, whose reaction costs little.
+        /// A refusal that a late send before it may explain (<paramref name="mayConclude"/> false) can be the first, never
+        /// the last. Null while nothing shows it.
         /// </summary>
-        public bool IsRefusedAgainAboveAccepted(LimitedSend send, bool mayConclude)
+        public int? InFlightTheApiRefuses(LimitedSend send, bool mayConclude)
         {
             lock (_gate)
             {
-                if (_fixed || send.InFlight <= _mostOutAccepted) return false;
+                if (_fixed) return null;
+                if (send.InFlight <= _mostOutAccepted)
+                {
+                    _mostOutAccepted = send.InFlight - 1;
+                    return null;
+                }
                 if (_suspectOut == 0)
                 {
                     _suspectOut = send.InFlight;
                     _suspectAtSend = send.Sequence;
+                    // Requests may have left after it before its answer came: they count as sent since.
                     _sentSinceSuspect = 0;
+                    foreach (var recent in _recentSends)
+                    {
+                        if (recent.Sequence > send.Sequence && recent.InFlight >= send.InFlight) _sentSinceSuspect++;
+                    }
                     _refusedSinceSuspect = 0;
-                    return false;
+                    return null;
                 }
-                if (send.Sequence > _suspectAtSend && send.InFlight >= _suspectOut) _refusedSinceSuspect++;
-                return mayConclude && _refusedSinceSuspect > 0 && _refusedSinceSuspect >= _sentSinceSuspect;
+                if (send.Sequence <= _suspectAtSend || send.InFlight < _suspectOut) return null;
+                _refusedSinceSuspect++;
+                return mayConclude && _refusedSinceSuspect >= _sentSinceSuspect ? _suspectOut : (int?)null;
             }
         }
 
@@ -196,7 +219,10 @@ namespace Pixelcut.TryOn.Resilience
                 if (_suspectOut > 0 && _sent >= _suspectOut) _sentSinceSuspect++;
                 var moreThanEverBefore = _sent > _mostEverSent;
                 _mostEverSent = Math.Max(_mostEverSent, _sent);
-                return new LimitedSend(_sent, ++_sends, moreThanEverBefore);
+                var send = new LimitedSend(_sent, ++_sends, moreThanEverBefore);
+                _recentSends.Enqueue(send);
+                if (_recentSends.Count > RecentSendsKept) _recentSends.Dequeue();
+                return send;
             }
         }
 
@@ -222,7 +248,7 @@ namespace Pixelcut.TryOn.Resilience
                 var probeRefused = _probing && inFlightWhenSent >= _ceiling;
                 if (probeRefused) _probeAfter *= 2;
                 _probing = false;
-                _lastThrottled = _clock.Now;
+                _ceilingConfirmedAt = _clock.Now;
                 _ceiling = Math.Max(MinLimit, Math.Min(_ceiling, inFlightWhenSent - 1));
                 _mostOutAccepted = Math.Min(_mostOutAccepted, _ceiling);
                 _suspectOut = 0;
@@ -235,23 +261,34 @@ namespace Pixelcut.TryOn.Resilience
         private void GrowOnWastedSlot()
         {
             if (_fixed) return;
-            if (_ceiling < MaxLimit && _clock.Now - _lastThrottled > CeilingLifetime)
-            {
-                _ceiling = MaxLimit;
-                _probeAfter = FirstProbeAfter;
-                _probing = false;
-            }
+            ProbeIfCeilingIsStale();
             if (_limit >= _ceiling)
             {
-                if (_ceiling >= MaxLimit || ++_wastedAtCeiling < _probeAfter) return;
-                // Probe: one more in flight than the last 429 allowed.
-                _ceiling++;
-                _probing = true;
-                _wastedAtCeiling = 0;
-                _limit = _ceiling;
+                if (_ceiling >= MaxLimit || _probing || ++_wastedAtCeiling < _probeAfter) return;
+                Probe();
                 return;
             }
             _limit = Math.Min(_ceiling, _limit + (_throttledOnce ? 1 / _limit : 1));
+        }
+
+        /// <summary>
+        /// A ceiling no 429 confirmed for <see cref="CeilingLifetime"/> is probed, not dropped: the limit a round trip asks for
+        /// would otherwise go far past an API limit that still holds, and meet a 429 for each request over it.
+        /// </summary>
+        private void ProbeIfCeilingIsStale()
+        {
+            if (_fixed || _ceiling >= MaxLimit || _probing || _clock.Now - _ceilingConfirmedAt <= CeilingLifetime) return;
+            Probe();
+        }
+
+        /// <summary>One more in flight than the last 429 allowed.</summary>
+        private void Probe()
+        {
+            _ceiling++;
+            _probing = true;
+            _wastedAtCeiling = 0;
+            _ceilingConfirmedAt = _clock.Now;
+            _limit = _ceiling;
         }
 
         private void ReleaseSlot()

@@ -7,12 +7,13 @@ namespace Pixelcut.TryOn.Resilience
 {
     /// <summary>
     /// The API's gate: every attempt takes an in-flight slot of the key's limiter, then waits for the key's pacer, unless the
-    /// command's circuit has opened, and goes if the limit, which may have fallen meanwhile, still has room. Each 429 is put down to one cause before anyone reacts: the headers' word first (a
-    /// limit on requests in flight, or a quota's window), then the evidence (a refused probe above a ceiling that held is
-    /// concurrency's; a refusal the pace explains is the rate's; one sent with many out that the pace does not explain is
-    /// concurrency's), and only that cause's part reacts. Retries of
-    /// 429s come out of a budget that grows with first attempts, so a key out of quota does not retry at full rate. It
-    /// counts what it let through.
+    /// command's circuit has opened, and goes if the limit, which may have fallen meanwhile, still has room. Each 429 is put
+    /// down to one cause before anyone reacts: the headers' word first (a limit on requests in flight, or a quota's window),
+    /// then the evidence (a refused probe above a ceiling that held, or refusals with more out than any request let through,
+    /// none sent as high between them let through, are concurrency's; a refusal the pace explains is the rate's; one sent
+    /// with many out that the pace does not explain is concurrency's), and only that cause's part reacts. Retries of 429s
+    /// come out of a budget that grows with first attempts, so a key out of quota does not retry at full rate. It counts
+    /// what it let through.
     /// </summary>
     internal sealed class KeyGate : IRequestGate
     {
@@ -87,7 +88,7 @@ namespace Pixelcut.TryOn.Resilience
                     }
                     try
                     {
-                        // The key's first request needs no mark: the one after it is counted from its answer.
+                        // The key's first request needs no mark: the next leaves at its answer or when the head start ends, well after it.
                         if (limited.MoreThanEverBefore && limited.InFlight > 1) _pacer.OnLeavingLate(turn);
                         // A slot waited for again after a give-back waited for the limit's fall, not for want of a request.
                         if (waited && !gaveBackBefore && !turn.PaceBound) _limiter.OnPacerSlotWasted();
@@ -154,12 +155,17 @@ namespace Pixelcut.TryOn.Resilience
                 _pacer.PauseFor(turn, reset);
                 return;
             }
-            // Then the evidence: a refused probe above a ceiling that held, or a second refusal in a row with more out than
-            // any request let through, is the in-flight limit's; a refusal at the pace is the rate's; one with enough out for
+            // Then the evidence: a refused probe above a ceiling that held, or refusals with more out than any request let
+            // through and none sent as high between them let through, are the in-flight limit's; a refusal at the pace is the rate's; one with enough out for
             // a limit on them to have bitten is theirs; else the pace slows.
-            if (_limiter.IsProbeAboveCeiling(inFlight) || _limiter.IsRefusedAgainAboveAccepted(send, mayConclude: !_pacer.IsCountedFromLateRequest(turn)))
+            if (_limiter.IsProbeAboveCeiling(inFlight))
             {
                 _limiter.OnThrottled(inFlight, certain: true);
+                return;
+            }
+            if (_limiter.InFlightTheApiRefuses(send, mayConclude: !_pacer.IsCountedFromLateRequest(turn)) is int refusedOut)
+            {
+                _limiter.OnThrottled(refusedOut, certain: true);
                 return;
             }
             if (_pacer.OnRefused(turn)) return;

@@ -33,8 +33,6 @@ namespace Pixelcut.TryOn.Resilience
         /// </summary>
         public static readonly TimeSpan NewConnectionAllowance = TimeSpan.FromMilliseconds(5);
 
-        private const double MaxInFlightToKeepPace = 1024;
-
         /// <summary>How long a refused gap is kept as a lower bound on the server's interval: limits change.</summary>
         public static readonly TimeSpan LearnedLifetime = TimeSpan.FromMinutes(1);
 
@@ -204,7 +202,7 @@ namespace Pixelcut.TryOn.Resilience
             lock (_gate)
             {
                 var roundTrip = _clock.Now - turn.SentAt;
-                return (int)Math.Min(MaxInFlightToKeepPace, Math.Ceiling(roundTrip.Ticks / (double)_interval.Ticks)) + 1;
+                return (int)Math.Min(ConcurrencyLimiter.MaxLimit, Math.Ceiling(roundTrip.Ticks / (double)_interval.Ticks)) + 1;
             }
         }
 
