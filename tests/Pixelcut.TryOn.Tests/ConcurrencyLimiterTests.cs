@@ -110,9 +110,10 @@ public class ConcurrencyLimiterTests
     }
 
     [Fact]
-    public void A_request_let_through_with_as_many_out_clears_the_suspicion_and_one_refused_with_as_many_as_were_let_through_makes_that_count_unproven()
+    public void A_count_let_through_in_the_last_minute_is_no_suspect_s_however_many_429s_it_meets()
     {
-        var limiter = new ConcurrencyLimiter(new FakeClock());
+        var clock = new FakeClock();
+        var limiter = new ConcurrencyLimiter(clock);
         for (var i = 0; i < 3; i++) limiter.TryBeginSend();
         var suspect = limiter.TryBeginSend()!.Value;
         Assert.Null(limiter.InFlightTheApiRefuses(suspect, mayConclude: true));
@@ -121,16 +122,44 @@ public class ConcurrencyLimiterTests
         limiter.OnAnswered(letThrough.InFlight, neededForPace: 0);
         limiter.EndSend();
 
-        // Four out was let through: a refusal with four out proves nothing, but four is unproven again.
-        var refusedAtFour = limiter.TryBeginSend()!.Value;
+        // A rate limiter refusing a run of requests with four out, as many as were let through: none of them shows a limit on the number.
+        for (var i = 0; i < 5; i++)
+        {
+            var refused = limiter.TryBeginSend()!.Value;
+            limiter.EndSend();
+            Assert.Null(limiter.InFlightTheApiRefuses(refused, mayConclude: true));
+        }
+
+        // A minute on, only what was let through since counts: two out.
+        clock.Advance(ConcurrencyLimiter.CeilingLifetime + TimeSpan.FromSeconds(1));
+        limiter.OnAnswered(inFlightWhenSent: 2, neededForPace: 0);
+        var first = limiter.TryBeginSend()!.Value;
         limiter.EndSend();
-        Assert.Null(limiter.InFlightTheApiRefuses(refusedAtFour, mayConclude: true));
-        var nextAtFour = limiter.TryBeginSend()!.Value;
+        Assert.Null(limiter.InFlightTheApiRefuses(first, mayConclude: true));
+        var second = limiter.TryBeginSend()!.Value;
         limiter.EndSend();
-        Assert.Null(limiter.InFlightTheApiRefuses(nextAtFour, mayConclude: true));
-        var lastAtFour = limiter.TryBeginSend()!.Value;
+        Assert.Equal(4, limiter.InFlightTheApiRefuses(second, mayConclude: true));
+    }
+
+    [Fact]
+    public void A_suspect_whose_count_nothing_settled_in_a_minute_gives_way_to_a_new_one()
+    {
+        var clock = new FakeClock();
+        var limiter = new ConcurrencyLimiter(clock);
+        for (var i = 0; i < 3; i++) limiter.TryBeginSend();
+        Assert.Null(limiter.InFlightTheApiRefuses(limiter.TryBeginSend()!.Value, mayConclude: true));
         limiter.EndSend();
-        Assert.Equal(4, limiter.InFlightTheApiRefuses(lastAtFour, mayConclude: true));
+        // Sent with four out, and it timed out: never refused, never let through.
+        limiter.TryBeginSend();
+        limiter.EndSend();
+
+        clock.Advance(ConcurrencyLimiter.CeilingLifetime + TimeSpan.FromSeconds(1));
+        var fresh = limiter.TryBeginSend()!.Value;
+        limiter.EndSend();
+        Assert.Null(limiter.InFlightTheApiRefuses(fresh, mayConclude: true));
+        var again = limiter.TryBeginSend()!.Value;
+        limiter.EndSend();
+        Assert.Equal(4, limiter.InFlightTheApiRefuses(again, mayConclude: true));
     }
 
     [Fact]
@@ -149,7 +178,7 @@ public class ConcurrencyLimiterTests
     }
 
     [Fact(Timeout = 20000)]
-    public async Task A_ceiling_no_429_confirmed_for_a_minute_is_probed_one_above_and_a_probe_that_holds_doubles_it()
+    public async Task A_ceiling_no_429_confirmed_for_a_minute_is_probed_one_above_and_after_a_probe_that_holds_the_next_comes_sooner()
     {
         var clock = new FakeClock();
         var limiter = new ConcurrencyLimiter(clock);
@@ -165,8 +194,21 @@ public class ConcurrencyLimiterTests
         Assert.True(limiter.IsProbeAboveCeiling(4));
 
         limiter.OnAnswered(inFlightWhenSent: 4, neededForPace: 9);
-        Assert.Equal(8, limiter.Limit);
-        Assert.False(limiter.IsProbeAboveCeiling(8));
+        Assert.False(limiter.IsProbeAboveCeiling(4));
+        Assert.Equal(4, limiter.Limit);
+        Assert.Equal(25, WastedSlotsUntilTheLimitPasses(limiter, 4));
+    }
+
+    [Fact]
+    public void A_stale_ceiling_that_holds_nothing_back_is_not_probed()
+    {
+        var clock = new FakeClock();
+        var limiter = new ConcurrencyLimiter(clock);
+        Assert.True(limiter.OnThrottled(inFlightWhenSent: 11, certain: true));
+        clock.Advance(ConcurrencyLimiter.CeilingLifetime + TimeSpan.FromSeconds(1));
+        limiter.OnAnswered(inFlightWhenSent: 3, neededForPace: 4);
+        Assert.Equal(5, limiter.Limit);
+        Assert.False(limiter.IsProbeAboveCeiling(10));
     }
 
     [Fact(Timeout = 20000)]

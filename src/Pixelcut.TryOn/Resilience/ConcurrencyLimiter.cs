@@ -15,12 +15,12 @@ namespace Pixelcut.TryOn.Resilience
     /// limit rises to that at once. A request that had to wait for an in-flight slot and then found the pacer idle shows
     /// a pacer slot wasted for want of a free request, so the limit grows as well: by one until the API first answers
     /// 429, by 1/limit after that. A 429 put down to concurrency (the headers say so; it refused the limiter's own probe;
-    /// it is a second with more out than any request let through, and none sent as high between them was let through;
+    /// it is a second with more out than any request let through, and every request sent as high since the first was refused;
     /// or the pace does not explain it and at least half the limit was out) sets a ceiling one below the number out, and
     /// the limit drops to it (a request that took its slot before and has not left yet does not go while as many are out
     /// as the new limit allows); a 429 with fewer out is no limit on them's doing. Once the limit has sat at its ceiling
     /// for a while, or a minute after the last 429, it probes one above; a refused probe doubles the wait before the
-    /// next, and one that holds doubles the ceiling. So in flight settles near rate × latency, or just under the API's
+    /// next, and one that holds keeps the higher ceiling and brings the next four times sooner. So in flight settles near rate × latency, or just under the API's
     /// own concurrency limit, and few requests are answered 429.
     /// </para>
     /// </summary>
@@ -54,11 +54,13 @@ namespace Pixelcut.TryOn.Resilience
         private long _sends;
         private const int RecentSendsKept = 256;
         private readonly Queue<LimitedSend> _recentSends = new Queue<LimitedSend>();
-        // The most out with the API that a request was sent with and let through (a 429 with as many out makes that count
-        // unproven again). A refused request sent with more out than that is a suspect: requests sent after it with as many
-        // out are counted, and those of them refused.
+        // The most out with the API that a request was sent with and let through in the last minute or so: an API's limit
+        // may fall. A refused request sent with more out than that is a suspect, for a minute at most: requests sent after
+        // it with as many out are counted, and those of them refused.
         private int _mostOutAccepted;
+        private TimeSpan _mostOutAcceptedAt;
         private int _suspectOut;
+        private TimeSpan _suspectAt;
         private long _suspectAtSend;
         private int _sentSinceSuspect;
         private int _refusedSinceSuspect;
@@ -148,14 +150,21 @@ namespace Pixelcut.TryOn.Resilience
         {
             lock (_gate)
             {
-                // A probe that held shows the ceiling was too low (the API's limit rose, or a rate's 429 was taken for it).
+                // A probe that held keeps its count as the ceiling, and the next comes sooner: the API's limit rose, or a
+                // rate's 429 was taken for it. One at a time, since our count of requests out includes answers still on
+                // their way back, so a probe can pass a limit that still holds.
                 if (_probing && inFlightWhenSent >= _ceiling)
                 {
                     _probing = false;
-                    _ceiling = Math.Min(MaxLimit, _ceiling * 2);
-                    _probeAfter = FirstProbeAfter;
+                    _ceilingConfirmedAt = _clock.Now;
+                    _probeAfter = Math.Max(1, _probeAfter / 4);
                 }
-                _mostOutAccepted = Math.Max(_mostOutAccepted, inFlightWhenSent);
+                var now = _clock.Now;
+                if (inFlightWhenSent >= _mostOutAccepted || now - _mostOutAcceptedAt > CeilingLifetime)
+                {
+                    _mostOutAccepted = inFlightWhenSent;
+                    _mostOutAcceptedAt = now;
+                }
                 ProbeIfCeilingIsStale();
                 if (_suspectOut > 0 && inFlightWhenSent >= _suspectOut) _suspectOut = 0;
                 if (!_fixed && neededForPace > _limit) _limit = Math.Min(_ceiling, Math.Min(MaxLimit, neededForPace));
@@ -175,15 +184,12 @@ namespace Pixelcut.TryOn.Resilience
         {
             lock (_gate)
             {
-                if (_fixed) return null;
-                if (send.InFlight <= _mostOutAccepted)
-                {
-                    _mostOutAccepted = send.InFlight - 1;
-                    return null;
-                }
-                if (_suspectOut == 0)
+                if (_fixed || send.InFlight <= _mostOutAccepted) return null;
+                // A suspect whose count nothing settled in a minute (its other sends failed otherwise, or were stopped) gives way.
+                if (_suspectOut == 0 || _clock.Now - _suspectAt > CeilingLifetime)
                 {
                     _suspectOut = send.InFlight;
+                    _suspectAt = _clock.Now;
                     _suspectAtSend = send.Sequence;
                     // Requests may have left after it before its answer came: they count as sent since.
                     _sentSinceSuspect = 0;
@@ -277,11 +283,19 @@ namespace Pixelcut.TryOn.Resilience
         /// </summary>
         private void ProbeIfCeilingIsStale()
         {
-            if (_fixed || _ceiling >= MaxLimit || _probing || _clock.Now - _ceilingConfirmedAt <= CeilingLifetime) return;
-            Probe();
+            if (_fixed || _ceiling >= MaxLimit || _clock.Now - _ceilingConfirmedAt <= CeilingLifetime) return;
+            // A probe that no request reached in that time settles nothing: it ends, and the raised ceiling stays.
+            if (_probing)
+            {
+                _probing = false;
+                _ceilingConfirmedAt = _clock.Now;
+                return;
+            }
+            // Only a ceiling that holds the limit back is worth a probe.
+            if (_limit >= _ceiling) Probe();
         }
 
-        /// <summary>One more in flight than the last 429 allowed.</summary>
+        /// <summary>The ceiling, and the limit with it, one above what the last 429 allowed.</summary>
         private void Probe()
         {
             _ceiling++;
