@@ -10,18 +10,19 @@ namespace Pixelcut.TryOn.Resilience
     /// How many requests with one key may be in flight at once, learned from the API. One per key per process,
     /// beside the key's pacer, so commands that share a key share what was learned.
     /// <para>
-    /// The rule, in the spirit of TCP's slow start and AIMD, and of BBR's bandwidth-delay product. Each answer shows how
-    /// many must be out at once for the pace to hold (its round trip over the interval, and one more waiting), and the
-    /// limit rises to that at once. A request that had to wait for an in-flight slot and then found the pacer idle shows
-    /// a pacer slot wasted for want of a free request, so the limit grows as well: by one until the API first answers
-    /// 429, by 1/limit after that. A 429 put down to concurrency (the headers say so; it refused the limiter's own probe;
-    /// it is a second with more out than any request let through, and every request sent as high since the first was refused;
-    /// or the pace does not explain it and at least half the limit was out) sets a ceiling one below the number out, and
-    /// the limit drops to it (a request that took its slot before and has not left yet does not go while as many are out
-    /// as the new limit allows); a 429 with fewer out is no limit on them's doing. Once the limit has sat at its ceiling
-    /// for a while, or a minute after the last 429, it probes one above; a refused probe doubles the wait before the
-    /// next, and one that holds keeps the higher ceiling and brings the next four times sooner. So in flight settles near rate × latency, or just under the API's
-    /// own concurrency limit, and few requests are answered 429.
+    /// The rule, in the spirit of TCP's slow start and AIMD, and of BBR's bandwidth-delay product. Each answer shows
+    /// how many must be out at once for the pace to hold (its round trip over the interval, and one more waiting), and
+    /// the limit rises to that at once. A request that had to wait for an in-flight slot and then found the pacer idle
+    /// shows a pacer slot wasted for want of a free request, so the limit grows as well: by one until the API first
+    /// answers 429, by 1/limit after that. A 429 put down to concurrency (the headers say so; it refused the limiter's
+    /// own probe; it is a second with more out than any request let through, and every request sent as high since the
+    /// first was refused; or the pace does not explain it and at least half the limit was out) sets a ceiling one below
+    /// the number out, and the limit drops to it (a request that took its slot before and has not left yet does not go
+    /// while as many are out as the new limit allows); a 429 with fewer out is no limit on them's doing. Once the limit
+    /// has sat at its ceiling for a while, or a minute after the last 429, it probes one above; a refused probe doubles
+    /// the wait before the next, and one that holds keeps the higher ceiling and brings the next four times sooner. So
+    /// in flight settles near rate × latency, or just under the API's own concurrency limit, and few requests are
+    /// answered 429.
     /// </para>
     /// </summary>
     internal sealed class ConcurrencyLimiter
