@@ -80,36 +80,19 @@ public class KeyGateTests
     [Fact(Timeout = 30000)]
     public async Task A_request_whose_slot_the_limit_took_back_while_it_waited_for_its_turn_goes_once_there_is_room()
     {
-        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var concurrency = Refused(("RateLimit-Policy", "\"concurrency\";q=1;qu=\"concurrent-requests\""), ("RateLimit", "\"concurrency\";r=0"));
-        var outNow = 0;
         var refusedOnce = 0;
-        var outWhenOthersArrived = new List<int>();
-        var handler = ScriptedHandler.Always(async (request, _) =>
-        {
-            var job = request.RequestUri!.Segments[^2].TrimEnd('/');
-            if (job != "first")
-            {
-                var outThen = Volatile.Read(ref outNow);
-                lock (outWhenOthersArrived) outWhenOthersArrived.Add(outThen);
-                return outThen > 0 && Interlocked.Exchange(ref refusedOnce, 1) == 0 ? concurrency() : Cancelled();
-            }
-            Interlocked.Increment(ref outNow);
-            await held.Task;
-            Interlocked.Decrement(ref outNow);
-            return Cancelled();
-        });
+        var api = new FirstHeldApi(firstOut => firstOut && Interlocked.Exchange(ref refusedOnce, 1) == 0 ? concurrency() : Cancelled());
         var limiter = new ConcurrencyLimiter(SystemClock.Instance);
-        var requester = TestRequests.Requester(handler, SystemClock.Instance, new RequestPacer(5, SystemClock.Instance), limiter);
 
-        var sends = new[] { "first", "second", "third" }.Select(job => JobOperations.CancelAsync(requester, job, null, CancellationToken.None)).ToList();
         // The head start ends while the first is held; the third's turn comes one interval after the second's.
+        var sends = api.Send(limiter, 3);
         await Task.Delay(CircuitBreaker.HeadStart + TimeSpan.FromSeconds(1.5));
         Assert.Equal(1, limiter.Limit);
-        held.SetResult();
+        api.Release();
 
         foreach (var result in await Task.WhenAll(sends)) Assert.NotNull(result.Value);
-        lock (outWhenOthersArrived) Assert.Equal(1, outWhenOthersArrived.Count(outThen => outThen > 0));
+        Assert.Equal(1, api.OthersWhileFirstOut);
         Assert.Equal(0, limiter.InFlight);
     }
 
@@ -121,32 +104,52 @@ public class KeyGateTests
     [Fact(Timeout = 30000)]
     public async Task Refusals_with_more_out_than_ever_let_through_and_none_let_through_between_teach_the_api_s_in_flight_limit()
     {
-        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var outNow = 0;
-        var refusals = 0;
-        var handler = ScriptedHandler.Always(async (request, _) =>
-        {
-            if (request.RequestUri!.Segments[^2].TrimEnd('/') != "held")
-            {
-                if (Volatile.Read(ref outNow) == 0) return Cancelled();
-                Interlocked.Increment(ref refusals);
-                return Refused()();
-            }
-            Interlocked.Increment(ref outNow);
-            await held.Task;
-            Interlocked.Decrement(ref outNow);
-            return Cancelled();
-        });
+        var api = new FirstHeldApi(firstOut => firstOut ? Refused()() : Cancelled());
         var limiter = new ConcurrencyLimiter(SystemClock.Instance);
-        var requester = TestRequests.Requester(handler, SystemClock.Instance, new RequestPacer(5, SystemClock.Instance), limiter);
 
-        var sends = new[] { "held", "b", "c", "d", "e" }.Select(job => JobOperations.CancelAsync(requester, job, null, CancellationToken.None)).ToList();
+        var sends = api.Send(limiter, 5);
         await Task.Delay(CircuitBreaker.HeadStart + TimeSpan.FromSeconds(2));
         Assert.Equal(1, limiter.Limit);
-        Assert.Equal(2, Volatile.Read(ref refusals));
-        held.SetResult();
+        Assert.Equal(2, api.OthersWhileFirstOut);
+        api.Release();
 
         foreach (var result in await Task.WhenAll(sends)) Assert.NotNull(result.Value);
-        Assert.Equal(2, Volatile.Read(ref refusals));
+        Assert.Equal(2, api.OthersWhileFirstOut);
+    }
+
+    /// <summary>
+    /// An API that holds the first job's cancel until <see cref="Release"/>, and answers every other one at once as
+    /// <c>answer</c> says, told whether the first is still out; it counts the others that came while it was.
+    /// </summary>
+    private sealed class FirstHeldApi(Func<bool, HttpResponseMessage> answer)
+    {
+        private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _firstOut;
+        private int _othersWhileFirstOut;
+
+        public int OthersWhileFirstOut => Volatile.Read(ref _othersWhileFirstOut);
+
+        public void Release() => _held.SetResult();
+
+        /// <summary>Cancels <paramref name="jobs"/> jobs through the module's stack on the system's clock at 5 a second, the first of them held.</summary>
+        public List<Task<JobResult<CancelledJob>>> Send(ConcurrencyLimiter limiter, int jobs)
+        {
+            var requester = TestRequests.Requester(ScriptedHandler.Always(AnswerAsync), SystemClock.Instance, new RequestPacer(5, SystemClock.Instance), limiter);
+            return Enumerable.Range(0, jobs).Select(i => JobOperations.CancelAsync(requester, i == 0 ? "first" : $"other-{i}", null, CancellationToken.None)).ToList();
+        }
+
+        private async Task<HttpResponseMessage> AnswerAsync(HttpRequestMessage request, CancellationToken cancellation)
+        {
+            if (request.RequestUri!.Segments[^2].TrimEnd('/') != "first")
+            {
+                var firstOut = Volatile.Read(ref _firstOut) > 0;
+                if (firstOut) Interlocked.Increment(ref _othersWhileFirstOut);
+                return answer(firstOut);
+            }
+            Interlocked.Increment(ref _firstOut);
+            await _held.Task;
+            Interlocked.Decrement(ref _firstOut);
+            return Cancelled();
+        }
     }
 }
