@@ -59,7 +59,7 @@ public class RequestPacerTests
         var pacer = new RequestPacer(5, clock);
         await Turn(pacer);
         var onNewConnection = await Turn(pacer);
-        pacer.OnLeavingLate(onNewConnection);
+        pacer.OnLeft(onNewConnection, new LimitedSend(2, 2, moreThanEverBefore: true));
         var refused = await Turn(pacer);
         Assert.True(pacer.OnRefused(refused), "a refusal at the pace is the rate's");
         Assert.Equal(TimeSpan.FromMilliseconds(200), pacer.Interval);
@@ -78,7 +78,7 @@ public class RequestPacerTests
         var pacer = new RequestPacer(5, clock);
         await Turn(pacer);
         var onNewConnection = await Turn(pacer);
-        pacer.OnLeavingLate(onNewConnection);
+        pacer.OnLeft(onNewConnection, new LimitedSend(2, 2, moreThanEverBefore: true));
         var next = await Turn(pacer);
         Assert.Equal(200 + 200 + Ms(RequestPacer.NewConnectionAllowance), Ms(next.SentAt));
         Assert.True(pacer.IsCountedFromLateRequest(next));

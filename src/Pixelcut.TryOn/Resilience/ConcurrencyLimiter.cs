@@ -243,15 +243,18 @@ namespace Pixelcut.TryOn.Resilience
         /// A request sent with <paramref name="inFlightWhenSent"/> out with the API was answered 429, and the pace does not
         /// explain it. Returns true when the limiter takes it as the API's limit on requests in flight and sets a ceiling one
         /// below that number: when the headers said so (<paramref name="certain"/>), or when enough were out for such a limit
-        /// to have bitten. A lone request's 429 no limit on concurrency would have spared.
+        /// to have bitten. A lone request's 429 no limit on concurrency would have spared. A limit the user set learns nothing
+        /// from it: false.
         /// </summary>
         public bool OnThrottled(int inFlightWhenSent, bool certain)
         {
             lock (_gate)
             {
-                if (_fixed) return certain;
+                if (_fixed) return false;
                 _throttledOnce = true;
-                if (!certain && inFlightWhenSent < Math.Max(2, Math.Ceiling(_limit / 2))) return false;
+                // Half the limit, or half of the most let through when fewer went: a limit the round trip asked for may never have been reached.
+                var reference = _mostOutAccepted > 0 ? Math.Min(_limit, _mostOutAccepted) : _limit;
+                if (!certain && inFlightWhenSent < Math.Max(2, Math.Ceiling(reference / 2))) return false;
                 var probeRefused = _probing && inFlightWhenSent >= _ceiling;
                 if (probeRefused) _probeAfter *= 2;
                 _probing = false;

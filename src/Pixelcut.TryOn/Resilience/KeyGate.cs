@@ -88,8 +88,7 @@ namespace Pixelcut.TryOn.Resilience
                     }
                     try
                     {
-                        // The key's first request needs no mark: the next leaves at its answer or when the head start ends, well after it.
-                        if (limited.MoreThanEverBefore && limited.InFlight > 1) _pacer.OnLeavingLate(turn);
+                        _pacer.OnLeft(turn, limited);
                         // A slot waited for again after a give-back waited for the limit's fall, not for want of a request.
                         if (waited && !gaveBackBefore && !turn.PaceBound) _limiter.OnPacerSlotWasted();
                         if (!continuesJob) _retries.OnFirstAttempt();
@@ -147,7 +146,7 @@ namespace Pixelcut.TryOn.Resilience
             // A request refused for the number out passed the rate's check on its way in: later gaps still count from it.
             if (hint?.Concurrency == true)
             {
-                _limiter.OnThrottled(inFlight, certain: true);
+                InFlightRefused(inFlight, certain: true);
                 return;
             }
             if (hint?.Remaining == 0 && hint.ResetAfter is TimeSpan reset)
@@ -161,17 +160,28 @@ namespace Pixelcut.TryOn.Resilience
             // pace slows.
             if (_limiter.IsProbeAboveCeiling(inFlight))
             {
-                _limiter.OnThrottled(inFlight, certain: true);
+                InFlightRefused(inFlight, certain: true);
                 return;
             }
             if (_limiter.InFlightTheApiRefuses(send, mayConclude: !_pacer.IsCountedFromLateRequest(turn)) is int refusedOut)
             {
-                _limiter.OnThrottled(refusedOut, certain: true);
+                InFlightRefused(refusedOut, certain: true);
                 return;
             }
             if (_pacer.OnRefused(turn)) return;
-            if (_limiter.OnThrottled(inFlight, certain: false)) _pacer.OnRefusedForOtherReasons(turn);
+            if (InFlightRefused(inFlight, certain: false)) _pacer.OnRefusedForOtherReasons(turn);
             else _pacer.SlowDown(turn);
+        }
+
+        /// <summary>
+        /// A 429 sent with <paramref name="refusedOut"/> out, if the limiter takes it as the API's limit on requests in flight:
+        /// the pace takes back what refusals sent with as many out raised it by, as they were that limit's too.
+        /// </summary>
+        private bool InFlightRefused(int refusedOut, bool certain)
+        {
+            if (!_limiter.OnThrottled(refusedOut, certain)) return false;
+            _pacer.OnInFlightRefused(refusedOut);
+            return true;
         }
 
         private void UpdatePeak(int inFlight)

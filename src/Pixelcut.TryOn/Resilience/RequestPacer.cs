@@ -166,15 +166,19 @@ namespace Pixelcut.TryOn.Resilience
         }
 
         /// <summary>
-        /// The request sent at <paramref name="turn"/> may leave later than it was handed over, as it waits for a connection
-        /// of its own: the next one waits <see cref="NewConnectionAllowance"/> longer, and a refused gap counted from it
+        /// The request given <paramref name="turn"/> left with <paramref name="send"/>'s count out, itself included. One sent with
+        /// more out than ever before, other than the key's first, may wait for a connection of its own and so leave later than
+        /// it was handed over: the next one waits <see cref="NewConnectionAllowance"/> longer, and a refused gap counted from it
         /// proves nothing about the server's interval.
         /// </summary>
-        public void OnLeavingLate(PaceTurn turn)
+        public void OnLeft(PaceTurn turn, LimitedSend send)
         {
             lock (_gate)
             {
                 var sent = Find(turn.SentAt);
+                if (sent != null) sent.InFlight = send.InFlight;
+                // The key's first request needs no mark: the next leaves at its answer or when the head start ends, well after it.
+                if (!send.MoreThanEverBefore || send.InFlight <= 1) return;
                 if (sent != null) sent.MayLeaveLate = true;
                 if (_lastSent == turn.SentAt) _lastSent = turn.SentAt + NewConnectionAllowance;
             }
@@ -215,6 +219,8 @@ namespace Pixelcut.TryOn.Resilience
                 // so it reached the server later than it left: the next one is counted from its answer, never early.
                 if (!_anyAccepted && _lastSent.HasValue) _lastSent = Max(_lastSent.Value, _clock.Now);
                 _anyAccepted = true;
+                var sent = Find(turn.SentAt);
+                if (sent != null) sent.Accepted = true;
                 // Only a pace that holds requests back is worth probing: with slots to spare a shorter gap would gain nothing.
                 if (!turn.PaceBound || _interval <= _floor) return;
                 var lowest = ProvenStillHolds ? Max(_floor, _provenInterval + JitterMargin) : _floor;
@@ -242,11 +248,37 @@ namespace Pixelcut.TryOn.Resilience
                 if (gap > TimeSpan.FromTicks((long)(_interval.Ticks * GapsThePaceExplains)) + JitterMargin) return false;
                 // The request before it left later than counted: the gap on the wire was shorter, and bounds nothing.
                 if (before.MayLeaveLate) return true;
+                if (FewerOutPassedSooner(turn.SentAt, gap)) return false;
+                var refused = Find(turn.SentAt);
+                if (refused != null) refused.BeforeRaise = new PaceState(_interval, _provenInterval, _provenAt);
                 _provenInterval = Max(ProvenStillHolds ? _provenInterval : TimeSpan.Zero, gap);
                 _provenAt = _clock.Now;
                 _interval = Min(TimeSpan.FromTicks((long)(_floor.Ticks * MaxIntervalOverFloor)), Max(_interval, gap + JitterMargin));
                 _raisedAt = _clock.Now;
                 return true;
+            }
+        }
+
+        /// <summary>
+        /// The API refuses <paramref name="refusedOut"/> requests out at once, so a refusal sent with as many out raised the pace
+        /// for nothing: the pace goes back to what it was before the first such raise of the last minute.
+        /// </summary>
+        public void OnInFlightRefused(int refusedOut)
+        {
+            lock (_gate)
+            {
+                var now = _clock.Now;
+                var takenBack = false;
+                foreach (var sent in _recent)
+                {
+                    if (!(sent.BeforeRaise is PaceState before) || sent.InFlight < refusedOut || now - sent.SentAt >= LearnedLifetime) continue;
+                    sent.BeforeRaise = null;
+                    if (takenBack) continue;
+                    takenBack = true;
+                    _interval = Min(_interval, before.Interval);
+                    _provenInterval = before.ProvenInterval;
+                    _provenAt = before.ProvenAt;
+                }
             }
         }
 
@@ -295,6 +327,29 @@ namespace Pixelcut.TryOn.Resilience
             return null;
         }
 
+        /// <summary>
+        /// Whether a request sent in the last minute with fewer out than the one sent at <paramref name="sentAt"/> was let through
+        /// at a gap clearly shorter than its refused <paramref name="gap"/>, beyond what jitter on the way explains. A bucket
+        /// without burst that let it through has an interval no longer than that gap, so the number out, not the gap, is what
+        /// the refusal shows. Each gap is counted as a refusal's is, from the latest send before it not refused.
+        /// </summary>
+        private bool FewerOutPassedSooner(TimeSpan sentAt, TimeSpan gap)
+        {
+            var refusedOut = Find(sentAt)?.InFlight ?? 0;
+            if (refusedOut <= 1) return false;
+            var clearlyShorter = gap - Max(JitterMargin + JitterMargin, TimeSpan.FromTicks(gap.Ticks / 10));
+            var now = _clock.Now;
+            SentRequest? before = null;
+            foreach (var sent in _recent)
+            {
+                if (before != null && sent.Accepted && sent.InFlight > 0 && sent.InFlight < refusedOut && now - sent.SentAt < LearnedLifetime
+                    && sent.SentAt - before.SentAt < clearlyShorter)
+                    return true;
+                if (!sent.Refused) before = sent;
+            }
+            return false;
+        }
+
         private SentRequest? Find(TimeSpan sentAt)
         {
             for (var node = _recent.Last; node != null; node = node.Previous)
@@ -321,16 +376,43 @@ namespace Pixelcut.TryOn.Resilience
         private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
     }
 
-    /// <summary>One request the pacer let go, whether it came back refused, and whether it may have left later than counted.</summary>
+    /// <summary>
+    /// One request the pacer let go: how many were out when it left (0 until known), whether it came back let through or
+    /// refused, and whether it may have left later than counted.
+    /// </summary>
     internal sealed class SentRequest
     {
         public SentRequest(TimeSpan sentAt) => SentAt = sentAt;
 
         public TimeSpan SentAt { get; }
 
+        public int InFlight { get; set; }
+
+        public bool Accepted { get; set; }
+
+        /// <summary>The pace before this request's refusal raised it; null when it raised nothing, or the raise was taken back.</summary>
+        public PaceState? BeforeRaise { get; set; }
+
         public bool Refused { get; set; }
 
         public bool MayLeaveLate { get; set; }
+    }
+
+    /// <summary>The interval, and the lower bound a refusal proved on it and when, at one moment.</summary>
+    internal readonly struct PaceState
+    {
+        public PaceState(TimeSpan interval, TimeSpan provenInterval, TimeSpan? provenAt)
+        {
+            Interval = interval;
+            ProvenInterval = provenInterval;
+            ProvenAt = provenAt;
+        }
+
+        public TimeSpan Interval { get; }
+
+        public TimeSpan ProvenInterval { get; }
+
+        public TimeSpan? ProvenAt { get; }
     }
 
     /// <summary>
