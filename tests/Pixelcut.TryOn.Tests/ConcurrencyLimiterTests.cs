@@ -74,107 +74,84 @@ public class ConcurrencyLimiterTests
         Assert.Equal(3, fixedLimit.Limit);
     }
 
-    [Fact]
-    public void A_second_429_above_every_count_let_through_shows_the_api_s_limit_when_every_request_sent_as_high_since_was_refused()
+    /// <summary>Sends one request with as many out as are out now, one more, and answers it: let through, or refused.</summary>
+    private static int? SendAndAnswer(ConcurrencyLimiter limiter, bool refused, bool mayConclude = true)
     {
-        var limiter = new ConcurrencyLimiter(new FakeClock());
-        var first = limiter.TryBeginSend()!.Value;
-        for (var i = 0; i < 2; i++) limiter.TryBeginSend();
-        limiter.OnAnswered(first.InFlight, neededForPace: 0);
-        var suspect = limiter.TryBeginSend()!.Value;
-        Assert.Null(limiter.InFlightTheApiRefuses(suspect, mayConclude: true));
+        var send = limiter.TryBeginSend()!.Value;
         limiter.EndSend();
-
-        var again = limiter.TryBeginSend()!.Value;
-        limiter.EndSend();
-        Assert.Equal(4, limiter.InFlightTheApiRefuses(again, mayConclude: true));
+        if (refused) return limiter.InFlightTheApiRefuses(send, mayConclude);
+        limiter.OnAnswered(send.InFlight, neededForPace: 0);
+        return null;
     }
 
     [Fact]
-    public void A_request_that_left_as_high_before_the_first_refusal_was_answered_counts_as_sent_since_it()
+    public void Refusals_of_half_the_requests_sent_with_as_many_out_as_the_fewest_refused_show_the_api_s_limit()
     {
         var limiter = new ConcurrencyLimiter(new FakeClock());
         for (var i = 0; i < 3; i++) limiter.TryBeginSend();
-        var suspect = limiter.TryBeginSend()!.Value;
-        limiter.EndSend();
-        // Sent with four out while the suspect's 429 was still on its way back, and still out.
-        var leftBeforeTheAnswer = limiter.TryBeginSend()!.Value;
-        Assert.Equal(4, leftBeforeTheAnswer.InFlight);
-        Assert.Null(limiter.InFlightTheApiRefuses(suspect, mayConclude: true));
+        Assert.Null(SendAndAnswer(limiter, refused: true));
+        // Our count runs ahead of the API's while an answer is on its way back: one sent with four out passes.
+        Assert.Null(SendAndAnswer(limiter, refused: false));
+        Assert.Equal(4, SendAndAnswer(limiter, refused: true));
+    }
 
+    [Fact]
+    public void Refusals_with_fewer_out_than_most_requests_let_through_had_show_no_limit_on_the_number()
+    {
+        var limiter = new ConcurrencyLimiter(new FakeClock());
+        limiter.TryBeginSend();
+        // A rate limiter refusing by the gap: one with two out, then, with five out, as many refused as let through.
+        Assert.Null(SendAndAnswer(limiter, refused: true));
+        for (var i = 0; i < 3; i++) limiter.TryBeginSend();
+        for (var i = 0; i < 3; i++) Assert.Null(SendAndAnswer(limiter, refused: false));
+        for (var i = 0; i < 3; i++) Assert.Null(SendAndAnswer(limiter, refused: true));
+    }
+
+    [Fact]
+    public void Requests_sent_as_high_and_not_answered_yet_count_against_the_refusals()
+    {
+        var limiter = new ConcurrencyLimiter(new FakeClock());
+        limiter.OnAnswered(inFlightWhenSent: 1, neededForPace: 10);
+        for (var i = 0; i < 3; i++) limiter.TryBeginSend();
         var refused = limiter.TryBeginSend()!.Value;
         limiter.EndSend();
+        // Three left with four or more out while the 429 was on its way back, and are still out.
+        for (var i = 0; i < 3; i++) limiter.TryBeginSend();
         Assert.Null(limiter.InFlightTheApiRefuses(refused, mayConclude: true));
-        Assert.Equal(5, refused.InFlight);
-        Assert.Equal(4, limiter.InFlightTheApiRefuses(leftBeforeTheAnswer, mayConclude: true));
+        Assert.Null(SendAndAnswer(limiter, refused: true));
+        Assert.Equal(4, SendAndAnswer(limiter, refused: true));
     }
 
     [Fact]
-    public void A_count_let_through_in_the_last_minute_is_no_suspect_s_however_many_429s_it_meets()
+    public void A_refusal_with_nothing_else_out_never_shows_a_limit_on_the_number()
     {
-        var clock = new FakeClock();
-        var limiter = new ConcurrencyLimiter(clock);
-        for (var i = 0; i < 3; i++) limiter.TryBeginSend();
-        var suspect = limiter.TryBeginSend()!.Value;
-        Assert.Null(limiter.InFlightTheApiRefuses(suspect, mayConclude: true));
-        limiter.EndSend();
-        var letThrough = limiter.TryBeginSend()!.Value;
-        limiter.OnAnswered(letThrough.InFlight, neededForPace: 0);
-        limiter.EndSend();
-
-        // A rate limiter refusing a run of requests with four out, as many as were let through: none of them shows a limit on the number.
-        for (var i = 0; i < 5; i++)
-        {
-            var refused = limiter.TryBeginSend()!.Value;
-            limiter.EndSend();
-            Assert.Null(limiter.InFlightTheApiRefuses(refused, mayConclude: true));
-        }
-
-        // A minute on, only what was let through since counts: two out.
-        clock.Advance(ConcurrencyLimiter.CeilingLifetime + TimeSpan.FromSeconds(1));
-        limiter.OnAnswered(inFlightWhenSent: 2, neededForPace: 0);
-        var first = limiter.TryBeginSend()!.Value;
-        limiter.EndSend();
-        Assert.Null(limiter.InFlightTheApiRefuses(first, mayConclude: true));
-        var second = limiter.TryBeginSend()!.Value;
-        limiter.EndSend();
-        Assert.Equal(4, limiter.InFlightTheApiRefuses(second, mayConclude: true));
+        var limiter = new ConcurrencyLimiter(new FakeClock());
+        for (var i = 0; i < 5; i++) Assert.Null(SendAndAnswer(limiter, refused: true));
     }
 
     [Fact]
-    public void A_suspect_whose_count_nothing_settled_in_a_minute_gives_way_to_a_new_one()
+    public void Only_the_last_minute_s_requests_count()
     {
         var clock = new FakeClock();
         var limiter = new ConcurrencyLimiter(clock);
-        for (var i = 0; i < 3; i++) limiter.TryBeginSend();
-        Assert.Null(limiter.InFlightTheApiRefuses(limiter.TryBeginSend()!.Value, mayConclude: true));
-        limiter.EndSend();
-        // Sent with four out, and it timed out: never refused, never let through.
         limiter.TryBeginSend();
-        limiter.EndSend();
+        SendAndAnswer(limiter, refused: true);
+        for (var i = 0; i < 2; i++) limiter.TryBeginSend();
+        SendAndAnswer(limiter, refused: true);
 
         clock.Advance(ConcurrencyLimiter.CeilingLifetime + TimeSpan.FromSeconds(1));
-        var fresh = limiter.TryBeginSend()!.Value;
-        limiter.EndSend();
-        Assert.Null(limiter.InFlightTheApiRefuses(fresh, mayConclude: true));
-        var again = limiter.TryBeginSend()!.Value;
-        limiter.EndSend();
-        Assert.Equal(4, limiter.InFlightTheApiRefuses(again, mayConclude: true));
+        Assert.Null(SendAndAnswer(limiter, refused: true));
+        Assert.Equal(4, SendAndAnswer(limiter, refused: true));
     }
 
     [Fact]
-    public void A_429_that_a_late_send_before_it_may_explain_can_begin_the_suspicion_but_never_conclude_it()
+    public void A_429_that_a_late_send_before_it_may_explain_counts_but_never_concludes()
     {
         var limiter = new ConcurrencyLimiter(new FakeClock());
         for (var i = 0; i < 3; i++) limiter.TryBeginSend();
-        Assert.Null(limiter.InFlightTheApiRefuses(limiter.TryBeginSend()!.Value, mayConclude: false));
-        limiter.EndSend();
-        var again = limiter.TryBeginSend()!.Value;
-        limiter.EndSend();
-        Assert.Null(limiter.InFlightTheApiRefuses(again, mayConclude: false));
-        var third = limiter.TryBeginSend()!.Value;
-        limiter.EndSend();
-        Assert.Equal(4, limiter.InFlightTheApiRefuses(third, mayConclude: true));
+        Assert.Null(SendAndAnswer(limiter, refused: true, mayConclude: false));
+        Assert.Null(SendAndAnswer(limiter, refused: true, mayConclude: false));
+        Assert.Equal(4, SendAndAnswer(limiter, refused: true));
     }
 
     [Fact(Timeout = 20000)]

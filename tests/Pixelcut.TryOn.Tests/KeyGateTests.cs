@@ -86,7 +86,7 @@ public class KeyGateTests
         var limiter = new ConcurrencyLimiter(SystemClock.Instance);
 
         // The head start ends while the first is held; the third's turn comes one interval after the second's.
-        var sends = api.Send(limiter, 3);
+        var sends = api.Send(limiter, new RequestPacer(5, SystemClock.Instance), 3);
         await Task.Delay(CircuitBreaker.HeadStart + TimeSpan.FromSeconds(1.5));
         Assert.Equal(1, limiter.Limit);
         api.Release();
@@ -99,18 +99,21 @@ public class KeyGateTests
     /// <summary>
     /// On the system's clock, against an API that allows one request in flight and says nothing of why it refuses: the
     /// first request is held, and each other one is refused while it is out. The second refusal with two out, every
-    /// request sent that high refused, shows the API's limit: the in-flight limit falls to one, and nothing more is refused.
+    /// request sent that high refused, shows the API's limit: the in-flight limit falls to one, nothing more is refused,
+    /// and the pace takes back the slowing the first refusal brought, which nothing else explained.
     /// </summary>
     [Fact(Timeout = 30000)]
-    public async Task Refusals_with_more_out_than_ever_let_through_and_none_let_through_between_teach_the_api_s_in_flight_limit()
+    public async Task Refusals_of_every_request_sent_with_another_out_teach_the_api_s_in_flight_limit_and_leave_the_pace_as_it_was()
     {
         var api = new FirstHeldApi(firstOut => firstOut ? Refused()() : Cancelled());
         var limiter = new ConcurrencyLimiter(SystemClock.Instance);
+        var pacer = new RequestPacer(5, SystemClock.Instance);
 
-        var sends = api.Send(limiter, 5);
+        var sends = api.Send(limiter, pacer, 5);
         await Task.Delay(CircuitBreaker.HeadStart + TimeSpan.FromSeconds(2));
         Assert.Equal(1, limiter.Limit);
         Assert.Equal(2, api.OthersWhileFirstOut);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), pacer.Interval);
         api.Release();
 
         foreach (var result in await Task.WhenAll(sends)) Assert.NotNull(result.Value);
@@ -132,9 +135,9 @@ public class KeyGateTests
         public void Release() => _held.SetResult();
 
         /// <summary>Cancels <paramref name="jobs"/> jobs through the module's stack on the system's clock at 5 a second, the first of them held.</summary>
-        public List<Task<JobResult<CancelledJob>>> Send(ConcurrencyLimiter limiter, int jobs)
+        public List<Task<JobResult<CancelledJob>>> Send(ConcurrencyLimiter limiter, RequestPacer pacer, int jobs)
         {
-            var requester = TestRequests.Requester(ScriptedHandler.Always(AnswerAsync), SystemClock.Instance, new RequestPacer(5, SystemClock.Instance), limiter);
+            var requester = TestRequests.Requester(ScriptedHandler.Always(AnswerAsync), SystemClock.Instance, pacer, limiter);
             return Enumerable.Range(0, jobs).Select(i => JobOperations.CancelAsync(requester, i == 0 ? "first" : $"other-{i}", null, CancellationToken.None)).ToList();
         }
 

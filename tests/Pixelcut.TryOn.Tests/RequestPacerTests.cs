@@ -171,6 +171,52 @@ public class RequestPacerTests
         Assert.Equal(202, Ms(pacer.Interval));
     }
 
+    /// <summary>Waits for a turn and sends with <paramref name="inFlight"/> out, none of them more than ever before.</summary>
+    private static async Task<PaceTurn> SendWith(RequestPacer pacer, int inFlight)
+    {
+        var turn = await Turn(pacer);
+        pacer.OnLeft(turn, new LimitedSend(inFlight, 0, moreThanEverBefore: false));
+        return turn;
+    }
+
+    [Fact]
+    public async Task A_limit_on_requests_in_flight_found_takes_back_what_refusals_sent_with_as_many_out_raised_the_pace_by()
+    {
+        var clock = new FakeClock();
+        var pacer = new RequestPacer(5, clock);
+        pacer.OnAccepted(await SendWith(pacer, 1));
+        Assert.True(pacer.OnRefused(await SendWith(pacer, 1)));
+        for (var raised = 204; raised <= 206; raised += 2)
+        {
+            pacer.OnAccepted(await SendWith(pacer, 1));
+            clock.Advance(TimeSpan.FromMilliseconds(1));
+            Assert.True(pacer.OnRefused(await SendWith(pacer, 3)));
+            Assert.Equal(raised, Ms(pacer.Interval));
+        }
+
+        pacer.OnInFlightRefused(3);
+        Assert.Equal(202, Ms(pacer.Interval));
+        // The raise a refusal with one out made was the rate's: it stays, and so does what it proved.
+        pacer.OnInFlightRefused(2);
+        Assert.Equal(202, Ms(pacer.Interval));
+        pacer.SlowDown(await SendWith(pacer, 1));
+        for (var i = 0; i < 200; i++) pacer.OnAccepted(await Turn(pacer));
+        Assert.InRange(Ms(pacer.Interval), 202, 202.2);
+    }
+
+    [Fact]
+    public async Task A_limit_on_requests_in_flight_found_takes_back_the_slowing_a_refusal_sent_with_as_many_out_brought()
+    {
+        var clock = new FakeClock();
+        var pacer = new RequestPacer(5, clock);
+        pacer.SlowDown(await SendWith(pacer, 4));
+        Assert.Equal(250, Ms(pacer.Interval));
+        pacer.OnInFlightRefused(5);
+        Assert.Equal(250, Ms(pacer.Interval));
+        pacer.OnInFlightRefused(4);
+        Assert.Equal(200, Ms(pacer.Interval));
+    }
+
     [Fact]
     public async Task A_429_nothing_explains_slows_the_pace_by_a_quarter_once_per_round_trip()
     {

@@ -15,8 +15,8 @@ namespace Pixelcut.TryOn.Resilience
     /// the limit rises to that at once. A request that had to wait for an in-flight slot and then found the pacer idle
     /// shows a pacer slot wasted for want of a free request, so the limit grows as well: by one until the API first
     /// answers 429, by 1/limit after that. A 429 put down to concurrency (the headers say so; it refused the limiter's
-    /// own probe; it is a second with more out than any request let through, and every request sent as high since the
-    /// first was refused; or the pace does not explain it and at least half the limit was out) sets a ceiling one below
+    /// own probe; at least two, and at least half, of the last minute's requests sent with as many out as the fewest a
+    /// refused one had were refused; or the pace does not explain it and at least half the limit was out) sets a ceiling one below
     /// the number out, and the limit drops to it (a request that took its slot before and has not left yet does not go
     /// while as many are out as the new limit allows); a 429 with fewer out is no limit on them's doing. Once the limit
     /// has sat at its ceiling for a while, or a minute after the last 429, it probes one above; a refused probe doubles
@@ -54,17 +54,8 @@ namespace Pixelcut.TryOn.Resilience
         private int _mostEverSent;
         private long _sends;
         private const int RecentSendsKept = 256;
-        private readonly Queue<LimitedSend> _recentSends = new Queue<LimitedSend>();
-        // The most out with the API that a request was sent with and let through in the last minute or so: an API's limit
-        // may fall. A refused request sent with more out than that is a suspect, for a minute at most: requests sent after
-        // it with as many out are counted, and those of them refused.
-        private int _mostOutAccepted;
-        private TimeSpan _mostOutAcceptedAt;
-        private int _suspectOut;
-        private TimeSpan _suspectAt;
-        private long _suspectAtSend;
-        private int _sentSinceSuspect;
-        private int _refusedSinceSuspect;
+        // The latest sends, each marked once a 429 to it was left to the evidence: what a limit on the number out is read from.
+        private readonly Queue<RecentSend> _recentSends = new Queue<RecentSend>();
         private bool _throttledOnce;
         private int _ceiling = MaxLimit;
         private int _probeAfter = FirstProbeAfter;
@@ -160,50 +151,42 @@ namespace Pixelcut.TryOn.Resilience
                     _ceilingConfirmedAt = _clock.Now;
                     _probeAfter = Math.Max(1, _probeAfter / 4);
                 }
-                var now = _clock.Now;
-                if (inFlightWhenSent >= _mostOutAccepted || now - _mostOutAcceptedAt > CeilingLifetime)
-                {
-                    _mostOutAccepted = inFlightWhenSent;
-                    _mostOutAcceptedAt = now;
-                }
                 ProbeIfCeilingIsStale();
-                if (_suspectOut > 0 && inFlightWhenSent >= _suspectOut) _suspectOut = 0;
                 if (!_fixed && neededForPace > _limit) _limit = Math.Min(_ceiling, Math.Min(MaxLimit, neededForPace));
                 ReleaseWaiters();
             }
         }
 
         /// <summary>
-        /// The number out that the API refuses, when the 429 to <paramref name="send"/> shows a limit on requests in flight:
-        /// it went with more out than any request let through, after an earlier such refusal, and every request sent after
-        /// that one with as many out was refused too. A limit on the rate refuses by the gap, not by the number out, so it
-        /// would have let some of them through; the first such refusal is left to the pace, whose reaction costs little.
-        /// A refusal that a late send before it may explain (<paramref name="mayConclude"/> false) can be the first, never
-        /// the last. Null while nothing shows it.
+        /// The number out that the API refuses, when the 429 to <paramref name="send"/> shows a limit on requests in flight: of
+        /// the requests sent in the last minute with at least as many out as the fewest any refused one was sent with (two or
+        /// more), at least two, and at least half, were refused. A limit on the rate refuses by the gap, not by the number
+        /// out, so it refuses as often with fewer out; and a ceiling one below costs little of what went through, as most
+        /// that went with more were refused. Our count of requests out runs ahead of the API's while answers are on their way
+        /// back, so some sent with as many out pass a limit that holds. A refusal that a late send before it may explain
+        /// (<paramref name="mayConclude"/> false) counts, but concludes nothing. Null while nothing shows it.
         /// </summary>
         public int? InFlightTheApiRefuses(LimitedSend send, bool mayConclude)
         {
             lock (_gate)
             {
-                if (_fixed || send.InFlight <= _mostOutAccepted) return null;
-                // A suspect whose count nothing settled in a minute (its other sends failed otherwise, or were stopped) gives way.
-                if (_suspectOut == 0 || _clock.Now - _suspectAt > CeilingLifetime)
+                var now = _clock.Now;
+                var fewestRefused = int.MaxValue;
+                foreach (var recent in _recentSends)
                 {
-                    _suspectOut = send.InFlight;
-                    _suspectAt = _clock.Now;
-                    _suspectAtSend = send.Sequence;
-                    // Requests may have left after it before its answer came: they count as sent since.
-                    _sentSinceSuspect = 0;
-                    foreach (var recent in _recentSends)
-                    {
-                        if (recent.Sequence > send.Sequence && recent.InFlight >= send.InFlight) _sentSinceSuspect++;
-                    }
-                    _refusedSinceSuspect = 0;
-                    return null;
+                    if (recent.Sequence == send.Sequence) recent.Refused = true;
+                    if (recent.Refused && now - recent.SentAt <= CeilingLifetime) fewestRefused = Math.Min(fewestRefused, recent.InFlight);
                 }
-                if (send.Sequence <= _suspectAtSend || send.InFlight < _suspectOut) return null;
-                _refusedSinceSuspect++;
-                return mayConclude && _refusedSinceSuspect >= _sentSinceSuspect ? _suspectOut : (int?)null;
+                // A refusal with nothing else out is the rate's or the account's, never a limit on the number out.
+                if (_fixed || !mayConclude || fewestRefused < 2 || fewestRefused == int.MaxValue) return null;
+                int sentAsHigh = 0, refusedAsHigh = 0;
+                foreach (var recent in _recentSends)
+                {
+                    if (recent.InFlight < fewestRefused || now - recent.SentAt > CeilingLifetime) continue;
+                    sentAsHigh++;
+                    if (recent.Refused) refusedAsHigh++;
+                }
+                return refusedAsHigh >= 2 && 2 * refusedAsHigh >= sentAsHigh ? fewestRefused : (int?)null;
             }
         }
 
@@ -223,11 +206,10 @@ namespace Pixelcut.TryOn.Resilience
             {
                 if (_sent >= (int)_limit) return null;
                 _sent++;
-                if (_suspectOut > 0 && _sent >= _suspectOut) _sentSinceSuspect++;
                 var moreThanEverBefore = _sent > _mostEverSent;
                 _mostEverSent = Math.Max(_mostEverSent, _sent);
                 var send = new LimitedSend(_sent, ++_sends, moreThanEverBefore);
-                _recentSends.Enqueue(send);
+                _recentSends.Enqueue(new RecentSend(send.InFlight, send.Sequence, _clock.Now));
                 if (_recentSends.Count > RecentSendsKept) _recentSends.Dequeue();
                 return send;
             }
@@ -252,16 +234,12 @@ namespace Pixelcut.TryOn.Resilience
             {
                 if (_fixed) return false;
                 _throttledOnce = true;
-                // Half the limit, or half of the most let through when fewer went: a limit the round trip asked for may never have been reached.
-                var reference = _mostOutAccepted > 0 ? Math.Min(_limit, _mostOutAccepted) : _limit;
-                if (!certain && inFlightWhenSent < Math.Max(2, Math.Ceiling(reference / 2))) return false;
+                if (!certain && inFlightWhenSent < Math.Max(2, Math.Ceiling(_limit / 2))) return false;
                 var probeRefused = _probing && inFlightWhenSent >= _ceiling;
                 if (probeRefused) _probeAfter *= 2;
                 _probing = false;
                 _ceilingConfirmedAt = _clock.Now;
                 _ceiling = Math.Max(MinLimit, Math.Min(_ceiling, inFlightWhenSent - 1));
-                _mostOutAccepted = Math.Min(_mostOutAccepted, _ceiling);
-                _suspectOut = 0;
                 _wastedAtCeiling = 0;
                 _limit = Math.Min(_limit, _ceiling);
                 return true;
@@ -324,6 +302,25 @@ namespace Pixelcut.TryOn.Resilience
                 if (!next.TrySetResult(true)) _inFlight--;
             }
         }
+    }
+
+    /// <summary>One of the latest sends: how many were out with it, its place among the key's sends, when it left, and whether it was refused.</summary>
+    internal sealed class RecentSend
+    {
+        public RecentSend(int inFlight, long sequence, TimeSpan sentAt)
+        {
+            InFlight = inFlight;
+            Sequence = sequence;
+            SentAt = sentAt;
+        }
+
+        public int InFlight { get; }
+
+        public long Sequence { get; }
+
+        public TimeSpan SentAt { get; }
+
+        public bool Refused { get; set; }
     }
 
     /// <summary>

@@ -219,8 +219,6 @@ namespace Pixelcut.TryOn.Resilience
                 // so it reached the server later than it left: the next one is counted from its answer, never early.
                 if (!_anyAccepted && _lastSent.HasValue) _lastSent = Max(_lastSent.Value, _clock.Now);
                 _anyAccepted = true;
-                var sent = Find(turn.SentAt);
-                if (sent != null) sent.Accepted = true;
                 // Only a pace that holds requests back is worth probing: with slots to spare a shorter gap would gain nothing.
                 if (!turn.PaceBound || _interval <= _floor) return;
                 var lowest = ProvenStillHolds ? Max(_floor, _provenInterval + JitterMargin) : _floor;
@@ -248,7 +246,6 @@ namespace Pixelcut.TryOn.Resilience
                 if (gap > TimeSpan.FromTicks((long)(_interval.Ticks * GapsThePaceExplains)) + JitterMargin) return false;
                 // The request before it left later than counted: the gap on the wire was shorter, and bounds nothing.
                 if (before.MayLeaveLate) return true;
-                if (FewerOutPassedSooner(turn.SentAt, gap)) return false;
                 var refused = Find(turn.SentAt);
                 if (refused != null) refused.BeforeRaise = new PaceState(_interval, _provenInterval, _provenAt);
                 _provenInterval = Max(ProvenStillHolds ? _provenInterval : TimeSpan.Zero, gap);
@@ -292,6 +289,8 @@ namespace Pixelcut.TryOn.Resilience
             {
                 MarkRefused(turn.SentAt);
                 if (turn.SentAt <= _slowedAt) return;
+                var refused = Find(turn.SentAt);
+                if (refused != null) refused.BeforeRaise = new PaceState(_interval, _provenInterval, _provenAt);
                 _interval = Min(TimeSpan.FromTicks((long)(_floor.Ticks * MaxIntervalOverFloor)), TimeSpan.FromTicks((long)(_interval.Ticks * GrowthOnUnexplainedRefusal)));
                 _slowedAt = _clock.Now;
             }
@@ -327,29 +326,6 @@ namespace Pixelcut.TryOn.Resilience
             return null;
         }
 
-        /// <summary>
-        /// Whether a request sent in the last minute with fewer out than the one sent at <paramref name="sentAt"/> was let through
-        /// at a gap clearly shorter than its refused <paramref name="gap"/>, beyond what jitter on the way explains. A bucket
-        /// without burst that let it through has an interval no longer than that gap, so the number out, not the gap, is what
-        /// the refusal shows. Each gap is counted as a refusal's is, from the latest send before it not refused.
-        /// </summary>
-        private bool FewerOutPassedSooner(TimeSpan sentAt, TimeSpan gap)
-        {
-            var refusedOut = Find(sentAt)?.InFlight ?? 0;
-            if (refusedOut <= 1) return false;
-            var clearlyShorter = gap - Max(JitterMargin + JitterMargin, TimeSpan.FromTicks(gap.Ticks / 10));
-            var now = _clock.Now;
-            SentRequest? before = null;
-            foreach (var sent in _recent)
-            {
-                if (before != null && sent.Accepted && sent.InFlight > 0 && sent.InFlight < refusedOut && now - sent.SentAt < LearnedLifetime
-                    && sent.SentAt - before.SentAt < clearlyShorter)
-                    return true;
-                if (!sent.Refused) before = sent;
-            }
-            return false;
-        }
-
         private SentRequest? Find(TimeSpan sentAt)
         {
             for (var node = _recent.Last; node != null; node = node.Previous)
@@ -377,8 +353,8 @@ namespace Pixelcut.TryOn.Resilience
     }
 
     /// <summary>
-    /// One request the pacer let go: how many were out when it left (0 until known), whether it came back let through or
-    /// refused, and whether it may have left later than counted.
+    /// One request the pacer let go: how many were out when it left (0 until known), whether it came back refused, what its
+    /// refusal raised the pace from, and whether it may have left later than counted.
     /// </summary>
     internal sealed class SentRequest
     {
@@ -387,8 +363,6 @@ namespace Pixelcut.TryOn.Resilience
         public TimeSpan SentAt { get; }
 
         public int InFlight { get; set; }
-
-        public bool Accepted { get; set; }
 
         /// <summary>The pace before this request's refusal raised it; null when it raised nothing, or the raise was taken back.</summary>
         public PaceState? BeforeRaise { get; set; }
