@@ -63,14 +63,14 @@ public class ConcurrencyLimiterTests
     public void An_answer_many_intervals_long_raises_the_limit_to_what_the_pace_needs_but_never_past_a_ceiling_or_a_fixed_limit()
     {
         var limiter = new ConcurrencyLimiter(new FakeClock());
-        limiter.OnAnswered(inFlightWhenSent: 1, neededForPace: 9);
+        limiter.OnAnswered(Out(1), neededForPace: 9);
         Assert.Equal(9, limiter.Limit);
         Assert.True(limiter.OnThrottled(inFlightWhenSent: 4, certain: true));
-        limiter.OnAnswered(inFlightWhenSent: 3, neededForPace: 9);
+        limiter.OnAnswered(Out(3), neededForPace: 9);
         Assert.Equal(3, limiter.Limit);
 
         var fixedLimit = ConcurrencyLimiter.Fixed(3);
-        fixedLimit.OnAnswered(inFlightWhenSent: 1, neededForPace: 9);
+        fixedLimit.OnAnswered(Out(1), neededForPace: 9);
         Assert.Equal(3, fixedLimit.Limit);
     }
 
@@ -80,44 +80,94 @@ public class ConcurrencyLimiterTests
         var send = limiter.TryBeginSend()!.Value;
         limiter.EndSend();
         if (refused) return limiter.InFlightTheApiRefuses(send, mayConclude);
-        limiter.OnAnswered(send.InFlight, neededForPace: 0);
+        limiter.OnAnswered(send, neededForPace: 0);
         return null;
     }
+
+    private static LimitedSend Out(int inFlight) => new LimitedSend(inFlight, 0, moreThanEverBefore: false);
 
     [Fact]
     public void Refusals_of_half_the_requests_sent_with_as_many_out_as_the_fewest_refused_show_the_api_s_limit()
     {
-        var limiter = new ConcurrencyLimiter(new FakeClock());
-        for (var i = 0; i < 3; i++) limiter.TryBeginSend();
+        var clock = new FakeClock();
+        var limiter = new ConcurrencyLimiter(clock);
+        var first = limiter.TryBeginSend()!.Value;
+        for (var i = 0; i < 2; i++) limiter.TryBeginSend();
         Assert.Null(SendAndAnswer(limiter, refused: true));
+        clock.Advance(TimeSpan.FromMilliseconds(50));
+        // The first, sent with one out, is let through after that refusal left, and another leaves with three out.
+        limiter.EndSend();
+        limiter.OnAnswered(first, neededForPace: 0);
+        limiter.TryBeginSend();
         // Our count runs ahead of the API's while an answer is on its way back: one sent with four out passes.
         Assert.Null(SendAndAnswer(limiter, refused: false));
         Assert.Equal(4, SendAndAnswer(limiter, refused: true));
     }
 
     [Fact]
-    public void Refusals_with_fewer_out_than_most_requests_let_through_had_show_no_limit_on_the_number()
+    public void Refusals_at_every_count_as_a_limit_on_the_rate_makes_them_show_no_limit_on_the_number()
     {
         var limiter = new ConcurrencyLimiter(new FakeClock());
+        limiter.OnAnswered(Out(1), neededForPace: 10);
         limiter.TryBeginSend();
-        // A rate limiter refusing by the gap: one with two out, then, with five out, as many refused as let through.
-        Assert.Null(SendAndAnswer(limiter, refused: true));
-        for (var i = 0; i < 3; i++) limiter.TryBeginSend();
-        for (var i = 0; i < 3; i++) Assert.Null(SendAndAnswer(limiter, refused: false));
-        for (var i = 0; i < 3; i++) Assert.Null(SendAndAnswer(limiter, refused: true));
+        for (var count = 2; count <= 5; count++)
+        {
+            for (var i = 0; i < 3; i++) Assert.Null(SendAndAnswer(limiter, refused: false));
+            Assert.Null(SendAndAnswer(limiter, refused: true));
+            limiter.TryBeginSend();
+        }
+    }
+
+    [Fact]
+    public void Refusals_of_every_request_at_counts_let_through_before_show_no_limit_until_one_with_fewer_out_is_let_through_after_them()
+    {
+        var clock = new FakeClock();
+        var limiter = new ConcurrencyLimiter(clock);
+        for (var round = 0; round < 2; round++)
+        {
+            var sends = Enumerable.Range(0, 4).Select(_ => limiter.TryBeginSend()!.Value).ToList();
+            foreach (var send in sends)
+            {
+                limiter.OnAnswered(send, neededForPace: 0);
+                limiter.EndSend();
+            }
+        }
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        // A quota's window ran out, and the API says nothing of it: every request is refused, whatever the number out.
+        var stillOut = Enumerable.Range(0, 3).Select(_ => limiter.TryBeginSend()!.Value).ToList();
+        for (var i = 0; i < 5; i++) Assert.Null(SendAndAnswer(limiter, refused: true));
+        clock.Advance(TimeSpan.FromMilliseconds(50));
+        limiter.OnAnswered(stillOut[0], neededForPace: 0);
+        limiter.EndSend();
+        limiter.TryBeginSend();
+        Assert.Equal(4, SendAndAnswer(limiter, refused: true));
     }
 
     [Fact]
     public void Requests_sent_as_high_and_not_answered_yet_count_against_the_refusals()
     {
         var limiter = new ConcurrencyLimiter(new FakeClock());
-        limiter.OnAnswered(inFlightWhenSent: 1, neededForPace: 10);
+        limiter.OnAnswered(Out(1), neededForPace: 10);
         for (var i = 0; i < 3; i++) limiter.TryBeginSend();
         var refused = limiter.TryBeginSend()!.Value;
         limiter.EndSend();
-        // Three left with four or more out while the 429 was on its way back, and are still out.
+        // Three left with four to six out while the 429 was on its way back, and are still out.
         for (var i = 0; i < 3; i++) limiter.TryBeginSend();
         Assert.Null(limiter.InFlightTheApiRefuses(refused, mayConclude: true));
+        Assert.Null(SendAndAnswer(limiter, refused: true));
+        Assert.Equal(7, SendAndAnswer(limiter, refused: true));
+    }
+
+    [Fact]
+    public void A_refusal_with_fewer_out_hides_no_limit_shown_above_it()
+    {
+        var limiter = new ConcurrencyLimiter(new FakeClock());
+        Assert.Null(SendAndAnswer(limiter, refused: true));
+        limiter.TryBeginSend();
+        // The rate's refusal with two out, and then two more leave, with two and three out.
+        Assert.Null(SendAndAnswer(limiter, refused: true));
+        for (var i = 0; i < 2; i++) limiter.TryBeginSend();
         Assert.Null(SendAndAnswer(limiter, refused: true));
         Assert.Equal(4, SendAndAnswer(limiter, refused: true));
     }
@@ -134,14 +184,25 @@ public class ConcurrencyLimiterTests
     {
         var clock = new FakeClock();
         var limiter = new ConcurrencyLimiter(clock);
-        limiter.TryBeginSend();
-        SendAndAnswer(limiter, refused: true);
-        for (var i = 0; i < 2; i++) limiter.TryBeginSend();
-        SendAndAnswer(limiter, refused: true);
-
-        clock.Advance(ConcurrencyLimiter.CeilingLifetime + TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 3; i++) limiter.TryBeginSend();
+        Assert.Null(SendAndAnswer(limiter, refused: true));
+        clock.Advance(ConcurrencyLimiter.CeilingLifetime);
         Assert.Null(SendAndAnswer(limiter, refused: true));
         Assert.Equal(4, SendAndAnswer(limiter, refused: true));
+    }
+
+    [Fact]
+    public void Refusals_a_ceiling_was_set_for_count_for_no_lower_one()
+    {
+        var limiter = new ConcurrencyLimiter(new FakeClock());
+        for (var i = 0; i < 3; i++) limiter.TryBeginSend();
+        Assert.Null(SendAndAnswer(limiter, refused: true));
+        Assert.Equal(4, SendAndAnswer(limiter, refused: true));
+        Assert.True(limiter.OnThrottled(inFlightWhenSent: 4, certain: true));
+
+        limiter.EndSend();
+        Assert.Null(SendAndAnswer(limiter, refused: true));
+        Assert.Equal(3, SendAndAnswer(limiter, refused: true));
     }
 
     [Fact]
@@ -166,11 +227,11 @@ public class ConcurrencyLimiterTests
         Assert.Equal(3, limiter.Limit);
 
         clock.Advance(ConcurrencyLimiter.CeilingLifetime + TimeSpan.FromSeconds(1));
-        limiter.OnAnswered(inFlightWhenSent: 3, neededForPace: 9);
+        limiter.OnAnswered(Out(3), neededForPace: 9);
         Assert.Equal(4, limiter.Limit);
         Assert.True(limiter.IsProbeAboveCeiling(4));
 
-        limiter.OnAnswered(inFlightWhenSent: 4, neededForPace: 9);
+        limiter.OnAnswered(Out(4), neededForPace: 9);
         Assert.False(limiter.IsProbeAboveCeiling(4));
         Assert.Equal(4, limiter.Limit);
         Assert.Equal(25, WastedSlotsUntilTheLimitPasses(limiter, 4));
@@ -183,7 +244,7 @@ public class ConcurrencyLimiterTests
         var limiter = new ConcurrencyLimiter(clock);
         Assert.True(limiter.OnThrottled(inFlightWhenSent: 11, certain: true));
         clock.Advance(ConcurrencyLimiter.CeilingLifetime + TimeSpan.FromSeconds(1));
-        limiter.OnAnswered(inFlightWhenSent: 3, neededForPace: 4);
+        limiter.OnAnswered(Out(3), neededForPace: 4);
         Assert.Equal(5, limiter.Limit);
         Assert.False(limiter.IsProbeAboveCeiling(10));
     }
@@ -238,6 +299,7 @@ public class ConcurrencyLimiterTests
         for (var i = 0; i < 3; i++) await limiter.AcquireAsync(false, CancellationToken.None);
         for (var i = 0; i < 100; i++) limiter.OnPacerSlotWasted();
         Assert.False(limiter.OnThrottled(inFlightWhenSent: 3, certain: false));
+        Assert.False(limiter.OnThrottled(inFlightWhenSent: 3, certain: true));
         Assert.Equal(3, limiter.Limit);
         Assert.False(limiter.AcquireAsync(false, CancellationToken.None).IsCompleted);
     }

@@ -180,7 +180,7 @@ public class RequestPacerTests
     }
 
     [Fact]
-    public async Task A_limit_on_requests_in_flight_found_takes_back_what_refusals_sent_with_as_many_out_raised_the_pace_by()
+    public async Task A_limit_on_requests_in_flight_found_takes_back_what_the_latest_refusals_sent_with_as_many_out_raised_the_pace_by()
     {
         var clock = new FakeClock();
         var pacer = new RequestPacer(5, clock);
@@ -189,7 +189,6 @@ public class RequestPacerTests
         for (var raised = 204; raised <= 206; raised += 2)
         {
             pacer.OnAccepted(await SendWith(pacer, 1));
-            clock.Advance(TimeSpan.FromMilliseconds(1));
             Assert.True(pacer.OnRefused(await SendWith(pacer, 3)));
             Assert.Equal(raised, Ms(pacer.Interval));
         }
@@ -202,6 +201,20 @@ public class RequestPacerTests
         pacer.SlowDown(await SendWith(pacer, 1));
         for (var i = 0; i < 200; i++) pacer.OnAccepted(await Turn(pacer));
         Assert.InRange(Ms(pacer.Interval), 202, 202.2);
+    }
+
+    [Fact]
+    public async Task A_raise_by_a_refusal_with_fewer_out_since_keeps_every_raise_before_it()
+    {
+        var clock = new FakeClock();
+        var pacer = new RequestPacer(5, clock);
+        pacer.OnAccepted(await SendWith(pacer, 1));
+        Assert.True(pacer.OnRefused(await SendWith(pacer, 3)));
+        pacer.OnAccepted(await SendWith(pacer, 1));
+        Assert.True(pacer.OnRefused(await SendWith(pacer, 1)));
+        Assert.Equal(204, Ms(pacer.Interval));
+        pacer.OnInFlightRefused(3);
+        Assert.Equal(204, Ms(pacer.Interval));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -54,8 +55,10 @@ namespace Pixelcut.TryOn.Resilience
         private int _mostEverSent;
         private long _sends;
         private const int RecentSendsKept = 256;
-        // The latest sends, each marked once a 429 to it was left to the evidence: what a limit on the number out is read from.
+        // The latest sends, each marked once let through or once a 429 to it was left to the evidence: what a limit on the
+        // number out is read from. Only those sent after the last ceiling a 429 set count: it explains the refusals before it.
         private readonly Queue<RecentSend> _recentSends = new Queue<RecentSend>();
+        private long _evidenceAfterSend;
         private bool _throttledOnce;
         private int _ceiling = MaxLimit;
         private int _probeAfter = FirstProbeAfter;
@@ -134,14 +137,17 @@ namespace Pixelcut.TryOn.Resilience
         }
 
         /// <summary>
-        /// A request sent with <paramref name="inFlightWhenSent"/> out was answered, not with 429: a probe at that level held.
-        /// With answers as slow as this one's, the pace needs <paramref name="neededForPace"/> out at once, so the limit is at
-        /// least that, under any ceiling: growing one wasted slot at a time would lose an interval for each.
+        /// The request <paramref name="send"/> was answered, not with 429: a probe at its level held. With answers as slow as
+        /// this one's, the pace needs <paramref name="neededForPace"/> out at once, so the limit is at least that, under any
+        /// ceiling: growing one wasted slot at a time would lose an interval for each.
         /// </summary>
-        public void OnAnswered(int inFlightWhenSent, int neededForPace)
+        public void OnAnswered(LimitedSend send, int neededForPace)
         {
             lock (_gate)
             {
+                var inFlightWhenSent = send.InFlight;
+                var recent = _recentSends.FirstOrDefault(sent => sent.Sequence == send.Sequence);
+                if (recent != null) recent.LetThroughAt = _clock.Now;
                 // A probe that held keeps its count as the ceiling, and the next comes sooner: the API's limit rose, or a
                 // rate's 429 was taken for it. One at a time, since our count of requests out includes answers still on
                 // their way back, so a probe can pass a limit that still holds.
@@ -158,36 +164,47 @@ namespace Pixelcut.TryOn.Resilience
         }
 
         /// <summary>
-        /// The number out that the API refuses, when the 429 to <paramref name="send"/> shows a limit on requests in flight: of
-        /// the requests sent in the last minute with at least as many out as the fewest any refused one was sent with (two or
-        /// more), at least two, and at least half, were refused. A limit on the rate refuses by the gap, not by the number
-        /// out, so it refuses as often with fewer out; and a ceiling one below costs little of what went through, as most
-        /// that went with more were refused. Our count of requests out runs ahead of the API's while answers are on their way
-        /// back, so some sent with as many out pass a limit that holds. A refusal that a late send before it may explain
-        /// (<paramref name="mayConclude"/> false) counts, but concludes nothing. Null while nothing shows it.
+        /// The number out that the API refuses, when the 429 to <paramref name="send"/> shows a limit on requests in flight:
+        /// the fewest out, two or more, at which at least two of the requests sent in the last minute (or the last 256 sends)
+        /// with as many out or more were refused, and either every one of them was, or no request let through had as many out;
+        /// or at least half were, and since the first of them left a request with fewer out was let through. A limit on the
+        /// rate, or a quota, refuses by the gap or the time, not by the number out, so it refuses those with fewer out too.
+        /// Some sent with as many out may pass a limit that holds: our count of requests out runs ahead of the API's while
+        /// answers are on their way back. A ceiling one below costs little of what went through, as most that went that high
+        /// were refused. A refusal that a late send before it may explain (<paramref name="mayConclude"/> false) counts, but
+        /// concludes nothing. Null while nothing shows it.
         /// </summary>
         public int? InFlightTheApiRefuses(LimitedSend send, bool mayConclude)
         {
             lock (_gate)
             {
+                var refused = _recentSends.FirstOrDefault(sent => sent.Sequence == send.Sequence);
+                if (refused != null) refused.Refused = true;
+                if (_fixed || !mayConclude) return null;
                 var now = _clock.Now;
-                var fewestRefused = int.MaxValue;
-                foreach (var recent in _recentSends)
-                {
-                    if (recent.Sequence == send.Sequence) recent.Refused = true;
-                    if (recent.Refused && now - recent.SentAt <= CeilingLifetime) fewestRefused = Math.Min(fewestRefused, recent.InFlight);
-                }
+                var evidence = _recentSends.Where(sent => sent.Sequence > _evidenceAfterSend && now - sent.SentAt < CeilingLifetime).ToList();
+                var mostLetThrough = evidence.Where(sent => sent.LetThroughAt.HasValue).Select(sent => sent.InFlight).DefaultIfEmpty(0).Max();
                 // A refusal with nothing else out is the rate's or the account's, never a limit on the number out.
-                if (_fixed || !mayConclude || fewestRefused < 2 || fewestRefused == int.MaxValue) return null;
-                int sentAsHigh = 0, refusedAsHigh = 0;
-                foreach (var recent in _recentSends)
+                var counts = evidence.Where(sent => sent.Refused && sent.InFlight >= 2).Select(sent => sent.InFlight).Distinct().OrderBy(count => count);
+                foreach (var count in counts)
                 {
-                    if (recent.InFlight < fewestRefused || now - recent.SentAt > CeilingLifetime) continue;
-                    sentAsHigh++;
-                    if (recent.Refused) refusedAsHigh++;
+                    if (ShowsLimitAt(evidence, count, mostLetThrough)) return count;
                 }
-                return refusedAsHigh >= 2 && 2 * refusedAsHigh >= sentAsHigh ? fewestRefused : (int?)null;
+                return null;
             }
+        }
+
+        /// <summary>Whether <paramref name="evidence"/>'s sends with <paramref name="count"/> out or more show the API's limit on them.</summary>
+        private static bool ShowsLimitAt(List<RecentSend> evidence, int count, int mostLetThrough)
+        {
+            var asHigh = evidence.Where(sent => sent.InFlight >= count).ToList();
+            var refused = asHigh.Where(sent => sent.Refused).ToList();
+            if (refused.Count < 2) return false;
+            // Nothing let through this high: nothing can have passed by our count running ahead, so every one must be refused.
+            if (count > mostLetThrough) return refused.Count == asHigh.Count;
+            if (2 * refused.Count < asHigh.Count) return false;
+            var firstRefusedAt = refused.Min(sent => sent.SentAt);
+            return evidence.Any(sent => sent.InFlight < count && sent.LetThroughAt > firstRefusedAt);
         }
 
         /// <summary>Whether a request sent with <paramref name="inFlightWhenSent"/> out was the limiter's probe above a ceiling a 429 set.</summary>
@@ -240,6 +257,7 @@ namespace Pixelcut.TryOn.Resilience
                 _probing = false;
                 _ceilingConfirmedAt = _clock.Now;
                 _ceiling = Math.Max(MinLimit, Math.Min(_ceiling, inFlightWhenSent - 1));
+                _evidenceAfterSend = _sends;
                 _wastedAtCeiling = 0;
                 _limit = Math.Min(_limit, _ceiling);
                 return true;
@@ -304,7 +322,7 @@ namespace Pixelcut.TryOn.Resilience
         }
     }
 
-    /// <summary>One of the latest sends: how many were out with it, its place among the key's sends, when it left, and whether it was refused.</summary>
+    /// <summary>One of the latest sends: how many were out with it, its place among the key's sends, when it left, and when it was let through or whether it was refused.</summary>
     internal sealed class RecentSend
     {
         public RecentSend(int inFlight, long sequence, TimeSpan sentAt)
@@ -319,6 +337,8 @@ namespace Pixelcut.TryOn.Resilience
         public long Sequence { get; }
 
         public TimeSpan SentAt { get; }
+
+        public TimeSpan? LetThroughAt { get; set; }
 
         public bool Refused { get; set; }
     }

@@ -136,7 +136,7 @@ namespace Pixelcut.TryOn.Resilience
             if (failure == null)
             {
                 _pacer.OnAccepted(turn);
-                _limiter.OnAnswered(inFlight, _pacer.InFlightToKeepPace(turn));
+                _limiter.OnAnswered(send, _pacer.InFlightToKeepPace(turn));
                 return;
             }
             if (failure.Kind != ErrorKind.RateLimitExceeded) return;
@@ -173,13 +173,15 @@ namespace Pixelcut.TryOn.Resilience
         }
 
         /// <summary>
-        /// A 429 sent with <paramref name="refusedOut"/> out, if the limiter takes it as the API's limit on requests in flight:
-        /// the pace takes back what refusals sent with as many out raised it by, as they were that limit's too.
+        /// A 429 sent with <paramref name="refusedOut"/> out, if the limiter takes it as the API's limit on requests in flight.
+        /// When the headers or the evidence show that limit (<paramref name="certain"/>), the pace takes back what the latest
+        /// refusals sent with as many out raised it by, as they were that limit's too; a guess from the number out alone takes
+        /// back nothing.
         /// </summary>
         private bool InFlightRefused(int refusedOut, bool certain)
         {
             if (!_limiter.OnThrottled(refusedOut, certain)) return false;
-            _pacer.OnInFlightRefused(refusedOut);
+            if (certain) _pacer.OnInFlightRefused(refusedOut);
             return true;
         }
 

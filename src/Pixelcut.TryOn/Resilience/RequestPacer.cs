@@ -257,25 +257,28 @@ namespace Pixelcut.TryOn.Resilience
         }
 
         /// <summary>
-        /// The API refuses <paramref name="refusedOut"/> requests out at once, so a refusal sent with as many out raised the pace
-        /// for nothing: the pace goes back to what it was before the first such raise of the last minute.
+        /// The API refuses <paramref name="refusedOut"/> requests out at once, so the latest refusals sent with as many out
+        /// raised the pace for nothing: it goes back to what it was before the earliest of them in the last minute (or the
+        /// last 256 sends). A raise by a refusal with fewer out was the rate's: it, and every raise before it, stays.
         /// </summary>
         public void OnInFlightRefused(int refusedOut)
         {
             lock (_gate)
             {
                 var now = _clock.Now;
-                var takenBack = false;
-                foreach (var sent in _recent)
+                PaceState? takenBackTo = null;
+                for (var node = _recent.Last; node != null && now - node.Value.SentAt < LearnedLifetime; node = node.Previous)
                 {
-                    if (!(sent.BeforeRaise is PaceState before) || sent.InFlight < refusedOut || now - sent.SentAt >= LearnedLifetime) continue;
+                    var sent = node.Value;
+                    if (!(sent.BeforeRaise is PaceState before)) continue;
+                    if (sent.InFlight < refusedOut) break;
                     sent.BeforeRaise = null;
-                    if (takenBack) continue;
-                    takenBack = true;
-                    _interval = Min(_interval, before.Interval);
-                    _provenInterval = before.ProvenInterval;
-                    _provenAt = before.ProvenAt;
+                    takenBackTo = before;
                 }
+                if (!(takenBackTo is PaceState state)) return;
+                _interval = Min(_interval, state.Interval);
+                _provenInterval = state.ProvenInterval;
+                _provenAt = state.ProvenAt;
             }
         }
 
