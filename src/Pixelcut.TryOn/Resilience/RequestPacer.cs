@@ -18,6 +18,7 @@ namespace Pixelcut.TryOn.Resilience
     /// request came sooner than the limiter's interval, so its gap is a lower bound on it, unless it was counted from a
     /// request that waited for a connection of its own and so left later than counted. While the pace is what holds
     /// requests back, the interval gives back a little of what it gained, never below what the last minute's refusals proved.
+    /// A limit on requests in flight found later takes back what its own refusals raised the pace by.
     /// </para>
     /// </summary>
     internal sealed class RequestPacer
