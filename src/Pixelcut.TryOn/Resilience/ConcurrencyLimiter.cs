@@ -16,10 +16,10 @@ namespace Pixelcut.TryOn.Resilience
     /// the limit rises to that at once. A request that had to wait for an in-flight slot and then found the pacer idle
     /// shows a pacer slot wasted for want of a free request, so the limit grows as well: by one until the API first
     /// answers 429, by 1/limit after that. A 429 put down to concurrency (the headers say so; it refused the limiter's
-    /// own probe; at least two, and at least half, of the last minute's requests sent with as many out as the fewest a
-    /// refused one had were refused; or the pace does not explain it and at least half the limit was out) sets a ceiling one below
-    /// the number out, and the limit drops to it (a request that took its slot before and has not left yet does not go
-    /// while as many are out as the new limit allows); a 429 with fewer out is no limit on them's doing. Once the limit
+    /// own probe; the last minute's requests sent with as many out were refused as only such a limit refuses them; or the
+    /// pace does not explain it and at least half the limit was out) sets a ceiling one below the number out, and the
+    /// limit drops to it (a request that took its slot before and has not left yet does not go while as many are out as
+    /// the new limit allows); a 429 with fewer out is no limit on them's doing. Once the limit
     /// has sat at its ceiling for a while, or a minute after the last 429, it probes one above; a refused probe doubles
     /// the wait before the next, and one that holds keeps the higher ceiling and brings the next four times sooner. So
     /// in flight settles near rate × latency, or just under the API's own concurrency limit, and few requests are

@@ -9,11 +9,11 @@ namespace Pixelcut.TryOn.Resilience
     /// The API's gate: every attempt takes an in-flight slot of the key's limiter, then waits for the key's pacer,
     /// unless the command's circuit has opened, and goes if the limit, which may have fallen meanwhile, still has room.
     /// Each 429 is put down to one cause before anyone reacts: the headers' word first (a limit on requests in flight,
-    /// or a quota's window), then the evidence (a refused probe above a ceiling that held, or refusals of at least half
-    /// the requests sent with as many out as the fewest any refused one had, is concurrency's; a refusal the pace
-    /// explains is the rate's; one sent with many out that the pace does not explain is concurrency's), and only that
-    /// cause's part reacts: a limit on requests in flight found takes back what refusals of as many out raised the pace by. Retries of 429s come out of a budget that grows with first
-    /// attempts, so a key out of quota does not retry at full rate. It counts what it let through.
+    /// or a quota's window), then the evidence (a refused probe above a ceiling that held, or refusals that only a limit
+    /// on the number out explains, is concurrency's; a refusal the pace explains is the rate's; one sent with many out
+    /// that the pace does not explain is concurrency's), and only that cause's part reacts: a limit on requests in flight
+    /// found takes back what the latest refusals with as many out raised the pace by. Retries of 429s come out of a
+    /// budget that grows with first attempts, so a key out of quota does not retry at full rate. It counts what it let through.
     /// </summary>
     internal sealed class KeyGate : IRequestGate
     {
@@ -154,9 +154,9 @@ namespace Pixelcut.TryOn.Resilience
                 _pacer.PauseFor(turn, reset);
                 return;
             }
-            // Then the evidence: a refused probe above a ceiling that held, or refusals of at least half the requests sent
-            // with as many out as the fewest any refused one had, is the in-flight limit's; a refusal at the pace is the
-            // rate's; one with enough out for a limit on them to have bitten is theirs; else the pace slows.
+            // Then the evidence: a refused probe above a ceiling that held, or refusals that only a limit on the number out
+            // explains, is the in-flight limit's; a refusal at the pace is the rate's; one with enough out for a limit on
+            // them to have bitten is theirs; else the pace slows.
             if (_limiter.IsProbeAboveCeiling(inFlight))
             {
                 InFlightRefused(inFlight, certain: true);
