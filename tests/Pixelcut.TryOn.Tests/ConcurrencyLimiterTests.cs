@@ -91,16 +91,15 @@ public class ConcurrencyLimiterTests
     {
         var clock = new FakeClock();
         var limiter = new ConcurrencyLimiter(clock);
-        var first = limiter.TryBeginSend()!.Value;
-        for (var i = 0; i < 2; i++) limiter.TryBeginSend();
+        for (var i = 0; i < 3; i++) limiter.TryBeginSend();
         Assert.Null(SendAndAnswer(limiter, refused: true));
         clock.Advance(TimeSpan.FromMilliseconds(50));
-        // The first, sent with one out, is let through after that refusal left, and another leaves with three out.
-        limiter.EndSend();
-        limiter.OnAnswered(first, neededForPace: 0);
-        limiter.TryBeginSend();
         // Our count runs ahead of the API's while an answer is on its way back: one sent with four out passes.
         Assert.Null(SendAndAnswer(limiter, refused: false));
+        // One of the three is answered, and a request sent with three out after the refusal is let through.
+        limiter.EndSend();
+        Assert.Null(SendAndAnswer(limiter, refused: false));
+        limiter.TryBeginSend();
         Assert.Equal(4, SendAndAnswer(limiter, refused: true));
     }
 
@@ -119,7 +118,7 @@ public class ConcurrencyLimiterTests
     }
 
     [Fact]
-    public void Refusals_of_every_request_at_counts_let_through_before_show_no_limit_until_one_with_fewer_out_is_let_through_after_them()
+    public void Refusals_of_every_request_at_counts_let_through_before_show_no_limit_until_one_sent_with_fewer_out_since_is_let_through()
     {
         var clock = new FakeClock();
         var limiter = new ConcurrencyLimiter(clock);
@@ -137,9 +136,16 @@ public class ConcurrencyLimiterTests
         // A quota's window ran out, and the API says nothing of it: every request is refused, whatever the number out.
         var stillOut = Enumerable.Range(0, 3).Select(_ => limiter.TryBeginSend()!.Value).ToList();
         for (var i = 0; i < 5; i++) Assert.Null(SendAndAnswer(limiter, refused: true));
+        // One sent before the first refusal, let through only now, shows nothing: the API took it in before.
         clock.Advance(TimeSpan.FromMilliseconds(50));
         limiter.OnAnswered(stillOut[0], neededForPace: 0);
         limiter.EndSend();
+        limiter.TryBeginSend();
+        Assert.Null(SendAndAnswer(limiter, refused: true));
+
+        // A limit on the number out lets one with fewer out through while it refuses those with more.
+        limiter.EndSend();
+        Assert.Null(SendAndAnswer(limiter, refused: false));
         limiter.TryBeginSend();
         Assert.Equal(4, SendAndAnswer(limiter, refused: true));
     }
@@ -203,6 +209,22 @@ public class ConcurrencyLimiterTests
         limiter.EndSend();
         Assert.Null(SendAndAnswer(limiter, refused: true));
         Assert.Equal(3, SendAndAnswer(limiter, refused: true));
+    }
+
+    [Fact]
+    public void What_was_let_through_before_a_ceiling_still_counts_after_it()
+    {
+        var limiter = new ConcurrencyLimiter(new FakeClock());
+        for (var i = 0; i < 2; i++) limiter.TryBeginSend();
+        Assert.Null(SendAndAnswer(limiter, refused: false));
+        limiter.TryBeginSend();
+        Assert.Null(SendAndAnswer(limiter, refused: true));
+        Assert.Equal(4, SendAndAnswer(limiter, refused: true));
+        Assert.True(limiter.OnThrottled(inFlightWhenSent: 4, certain: true));
+
+        // Every request refused, with three out as when one was let through: a quota's doing, not a lower limit's.
+        limiter.EndSend();
+        for (var i = 0; i < 3; i++) Assert.Null(SendAndAnswer(limiter, refused: true));
     }
 
     [Fact]

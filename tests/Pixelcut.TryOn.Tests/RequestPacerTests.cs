@@ -204,6 +204,18 @@ public class RequestPacerTests
     }
 
     [Fact]
+    public async Task A_raise_taken_back_leaves_the_pace_no_faster_than_the_documented_rate_a_command_set_since()
+    {
+        var clock = new FakeClock();
+        var pacer = new RequestPacer(5, clock);
+        pacer.OnAccepted(await SendWith(pacer, 1));
+        Assert.True(pacer.OnRefused(await SendWith(pacer, 3)));
+        pacer.RequestsPerSecond = 4;
+        pacer.OnInFlightRefused(3);
+        Assert.Equal(250, Ms(pacer.Interval));
+    }
+
+    [Fact]
     public async Task A_raise_by_a_refusal_with_fewer_out_since_keeps_every_raise_before_it()
     {
         var clock = new FakeClock();

@@ -165,10 +165,11 @@ namespace Pixelcut.TryOn.Resilience
 
         /// <summary>
         /// The number out that the API refuses, when the 429 to <paramref name="send"/> shows a limit on requests in flight:
-        /// the fewest out, two or more, at which at least two of the requests sent in the last minute (or the last 256 sends)
-        /// with as many out or more were refused, and either every one of them was, or no request let through had as many out;
-        /// or at least half were, and since the first of them left a request with fewer out was let through. A limit on the
-        /// rate, or a quota, refuses by the gap or the time, not by the number out, so it refuses those with fewer out too.
+        /// the fewest out, two or more, at which at least two of the requests sent in the last minute (or the last 256 sends,
+        /// and since the last ceiling a 429 set) with as many out or more were refused: every one of them, where no request
+        /// that high was let through; where one was, at least half, and a request sent with fewer out after the first of them
+        /// was let through. A limit on the rate, or a quota, refuses by the gap or the clock, not by the number out, so it
+        /// refuses those with fewer out too.
         /// Some sent with as many out may pass a limit that holds: our count of requests out runs ahead of the API's while
         /// answers are on their way back. A ceiling one below costs little of what went through, as most that went that high
         /// were refused. A refusal that a late send before it may explain (<paramref name="mayConclude"/> false) counts, but
@@ -182,8 +183,10 @@ namespace Pixelcut.TryOn.Resilience
                 if (refused != null) refused.Refused = true;
                 if (_fixed || !mayConclude) return null;
                 var now = _clock.Now;
-                var evidence = _recentSends.Where(sent => sent.Sequence > _evidenceAfterSend && now - sent.SentAt < CeilingLifetime).ToList();
-                var mostLetThrough = evidence.Where(sent => sent.LetThroughAt.HasValue).Select(sent => sent.InFlight).DefaultIfEmpty(0).Max();
+                var lastMinute = _recentSends.Where(sent => now - sent.SentAt < CeilingLifetime).ToList();
+                var evidence = lastMinute.Where(sent => sent.Sequence > _evidenceAfterSend).ToList();
+                // What was let through counts from before the last ceiling too: a quota that refuses everything after it is no limit on the number.
+                var mostLetThrough = lastMinute.Where(sent => sent.LetThroughAt.HasValue).Select(sent => sent.InFlight).DefaultIfEmpty(0).Max();
                 // A refusal with nothing else out is the rate's or the account's, never a limit on the number out.
                 var counts = evidence.Where(sent => sent.Refused && sent.InFlight >= 2).Select(sent => sent.InFlight).Distinct().OrderBy(count => count);
                 foreach (var count in counts)
@@ -204,7 +207,7 @@ namespace Pixelcut.TryOn.Resilience
             if (count > mostLetThrough) return refused.Count == asHigh.Count;
             if (2 * refused.Count < asHigh.Count) return false;
             var firstRefusedAt = refused.Min(sent => sent.SentAt);
-            return evidence.Any(sent => sent.InFlight < count && sent.LetThroughAt > firstRefusedAt);
+            return evidence.Any(sent => sent.InFlight < count && sent.LetThroughAt.HasValue && sent.SentAt > firstRefusedAt);
         }
 
         /// <summary>Whether a request sent with <paramref name="inFlightWhenSent"/> out was the limiter's probe above a ceiling a 429 set.</summary>
@@ -241,9 +244,9 @@ namespace Pixelcut.TryOn.Resilience
         /// <summary>
         /// A request sent with <paramref name="inFlightWhenSent"/> out with the API was answered 429, and the pace does not
         /// explain it. Returns true when the limiter takes it as the API's limit on requests in flight and sets a ceiling one
-        /// below that number: when the headers said so (<paramref name="certain"/>), or when enough were out for such a limit
-        /// to have bitten. A lone request's 429 no limit on concurrency would have spared. A limit the user set learns nothing
-        /// from it: false.
+        /// below that number: when the headers, a refused probe or the evidence show it (<paramref name="certain"/>), or when
+        /// enough were out for such a limit to have bitten. A lone request's 429 no limit on concurrency would have spared. A
+        /// limit the user set learns nothing from it: false.
         /// </summary>
         public bool OnThrottled(int inFlightWhenSent, bool certain)
         {

@@ -277,7 +277,8 @@ namespace Pixelcut.TryOn.Resilience
                     takenBackTo = before;
                 }
                 if (!(takenBackTo is PaceState state)) return;
-                _interval = Min(_interval, state.Interval);
+                // Never below the documented rate, which a command may have lowered since.
+                _interval = Max(_floor, Min(_interval, state.Interval));
                 _provenInterval = state.ProvenInterval;
                 _provenAt = state.ProvenAt;
             }
