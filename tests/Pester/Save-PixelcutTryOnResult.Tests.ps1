@@ -320,16 +320,14 @@ Describe 'Save-PixelcutTryOnResult' {
             $jobs | ForEach-Object { $pipeInput.Add($_) }
             $pipeInput.Complete()
             $watch = [Diagnostics.Stopwatch]::StartNew()
-            $async = $shell.BeginInvoke($pipeInput)
-            $most = 0
-            while (-not $async.IsCompleted) {
-                $most = [Math]::Max($most, @(Get-Names $folder | Where-Object { $_ -like '*.partial' }).Count)
-                Start-Sleep -Milliseconds 20
-            }
-            $null = $shell.EndInvoke($async)
+            $null = $shell.EndInvoke($shell.BeginInvoke($pipeInput))
             $watch.Elapsed.TotalSeconds | Should -BeGreaterThan 1.55 -Because 'ten 0.8 s downloads, eight at a time, take two rounds'
-            $most | Should -BeGreaterThan 1
-            $most | Should -BeLessOrEqual 8
+            # Each download lasts at least 0.8 s, so among nine that never ran all at once one began after another ended,
+            # and the ninth to end did so at least 0.8 s after the first; two that ended closer than that overlapped.
+            $ends = @(Get-SandboxAssetLog $sandbox | ForEach-Object { $_.at.ToUniversalTime() } | Sort-Object)
+            $ends | Should -HaveCount 10
+            ($ends[1] - $ends[0]).TotalSeconds | Should -BeLessThan 0.75 -Because 'more than one download runs at once'
+            ($ends[8] - $ends[0]).TotalSeconds | Should -BeGreaterThan 0.75 -Because 'at most eight downloads run at once'
             $shell.Streams.Error | Should -BeNullOrEmpty
             @(Get-Names $folder).Count | Should -Be 10
             # The second round ends past the 1.5 s after which progress shows.
