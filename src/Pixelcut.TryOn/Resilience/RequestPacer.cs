@@ -188,14 +188,7 @@ namespace Pixelcut.TryOn.Resilience
         /// <summary>Whether the 429 to the request sent at <paramref name="turn"/> has its gap counted from one that may have left late.</summary>
         public bool IsCountedFromLateRequest(PaceTurn turn)
         {
-            lock (_gate)
-            {
-                for (var node = _recent.Last; node != null; node = node.Previous)
-                {
-                    if (node.Value.SentAt < turn.SentAt && !node.Value.Refused) return node.Value.MayLeaveLate;
-                }
-                return false;
-            }
+            lock (_gate) return LatestNotRefusedBefore(turn.SentAt)?.MayLeaveLate == true;
         }
 
         /// <summary>
@@ -247,8 +240,7 @@ namespace Pixelcut.TryOn.Resilience
                 if (gap > TimeSpan.FromTicks((long)(_interval.Ticks * GapsThePaceExplains)) + JitterMargin) return false;
                 // The request before it left later than counted: the gap on the wire was shorter, and bounds nothing.
                 if (before.MayLeaveLate) return true;
-                var refused = Find(turn.SentAt);
-                if (refused != null) refused.BeforeRaise = new PaceState(_interval, _provenInterval, _provenAt);
+                RememberPaceBeforeRaise(turn.SentAt);
                 _provenInterval = Max(ProvenStillHolds ? _provenInterval : TimeSpan.Zero, gap);
                 _provenAt = _clock.Now;
                 _interval = Min(TimeSpan.FromTicks((long)(_floor.Ticks * MaxIntervalOverFloor)), Max(_interval, gap + JitterMargin));
@@ -294,8 +286,7 @@ namespace Pixelcut.TryOn.Resilience
             {
                 MarkRefused(turn.SentAt);
                 if (turn.SentAt <= _slowedAt) return;
-                var refused = Find(turn.SentAt);
-                if (refused != null) refused.BeforeRaise = new PaceState(_interval, _provenInterval, _provenAt);
+                RememberPaceBeforeRaise(turn.SentAt);
                 _interval = Min(TimeSpan.FromTicks((long)(_floor.Ticks * MaxIntervalOverFloor)), TimeSpan.FromTicks((long)(_interval.Ticks * GrowthOnUnexplainedRefusal)));
                 _slowedAt = _clock.Now;
             }
@@ -323,12 +314,29 @@ namespace Pixelcut.TryOn.Resilience
         /// <summary>Marks the send at <paramref name="sentAt"/> refused; returns the latest send before it that was not.</summary>
         private SentRequest? MarkRefused(TimeSpan sentAt)
         {
+            var refused = Find(sentAt);
+            if (refused != null) refused.Refused = true;
+            return LatestNotRefusedBefore(sentAt);
+        }
+
+        /// <summary>The latest send before <paramref name="sentAt"/> not refused: what a gap is counted from.</summary>
+        private SentRequest? LatestNotRefusedBefore(TimeSpan sentAt)
+        {
             for (var node = _recent.Last; node != null; node = node.Previous)
             {
-                if (node.Value.SentAt == sentAt) node.Value.Refused = true;
-                else if (node.Value.SentAt < sentAt && !node.Value.Refused) return node.Value;
+                if (node.Value.SentAt < sentAt && !node.Value.Refused) return node.Value;
             }
             return null;
+        }
+
+        /// <summary>
+        /// Keeps, on the send at <paramref name="sentAt"/>, the pace its refusal is about to raise, so a limit on requests in
+        /// flight found later can take the raise back.
+        /// </summary>
+        private void RememberPaceBeforeRaise(TimeSpan sentAt)
+        {
+            var refused = Find(sentAt);
+            if (refused != null) refused.BeforeRaise = new PaceState(_interval, _provenInterval, _provenAt);
         }
 
         private SentRequest? Find(TimeSpan sentAt)
